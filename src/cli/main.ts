@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * The `digitnet` command. Every failure a user can cause ends as one line on
+ * stderr and a non-zero exit: 2 for bad usage, 1 for bad data; a stack trace
+ * only with DIGITNET_DEBUG=1.
+ */
+import { Command, CommanderError } from 'commander';
+import { DigitNetError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { trainCommand } from './train-command.js';
+
+export function buildProgram(): Command {
+  const program = new Command('digitnet')
+    .description('DigitNet: handwritten digit recognition with a from-scratch neural network')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      // Commander's own errors ("error: unknown option '--x'") become one "digitnet: …" line.
+      outputError: (message, write) => write(`digitnet: ${message.replace(/^error: /, '')}`),
+    });
+  program.addCommand(trainCommand().exitOverride().configureOutput(program.configureOutput()));
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return 2;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are "errors" to commander; they exit 0.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof DigitNetError) {
+      process.stderr.write(`digitnet: ${e.message}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    process.stderr.write(`digitnet: internal error: ${err?.message ?? String(e)} (run with DIGITNET_DEBUG=1 for details)\n`);
+    if (process.env.DIGITNET_DEBUG) process.stderr.write(`${err?.stack}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,59 @@
+/**
+ * Strict parsers for flag values. `Number('')` is 0 and `parseInt('3abc')`
+ * is 3; a typo must not silently become a number, so each value must match
+ * its whole pattern.
+ */
+import { InvalidArgumentError } from 'commander';
+
+export function positiveInt(value: string): number {
+  const n = /^\+?\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer.');
+  return n;
+}
+
+export function nonNegativeInt(value: string): number {
+  const n = /^\+?\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be an integer ≥ 0.');
+  return n;
+}
+
+export function positiveNumber(value: string): number {
+  const n = finite(value);
+  if (n <= 0) throw new InvalidArgumentError('must be a number > 0.');
+  return n;
+}
+
+export function nonNegativeNumber(value: string): number {
+  const n = finite(value);
+  if (n < 0) throw new InvalidArgumentError('must be a number ≥ 0.');
+  return n;
+}
+
+/** "784,30,25,10" → [784, 30, 25, 10]. */
+export function layerList(value: string): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.length < 2) throw new InvalidArgumentError('must list at least two sizes, e.g. 784,30,10.');
+  return parts.map((p) => {
+    const n = /^\d+$/.test(p) ? Number(p) : NaN;
+    if (!Number.isSafeInteger(n) || n < 1 || n > 100_000) {
+      throw new InvalidArgumentError(`'${p}' is not a layer size (a positive integer up to 100000).`);
+    }
+    return n;
+  });
+}
+
+export function oneOf<T extends string>(choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`must be one of ${choices.join(', ')}.`);
+    }
+    return value as T;
+  };
+}
+
+function finite(value: string): number {
+  const s = value.trim();
+  const n = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s) ? Number(s) : NaN;
+  if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a finite number.');
+  return n;
+}

@@ -1,0 +1,77 @@
+/**
+ * The IDX file format of MNIST (http://yann.lecun.com/exdb/mnist/):
+ * two zero bytes, a type byte (0x08 = unsigned byte), the number of
+ * dimensions, then each dimension as a big-endian uint32, then the data.
+ * Gzipped files are unpacked first. Every way a file can be wrong gets its
+ * own message naming the file, because a user will have to go and fix it.
+ */
+import { gunzipSync } from 'node:zlib';
+import { DigitNetError } from '../errors.js';
+
+export interface IdxArray {
+  dims: number[];
+  data: Uint8Array;
+}
+
+const UBYTE = 0x08;
+
+/** Parse IDX bytes (optionally gzipped). `name` is used in error messages. */
+export function parseIdx(bytes: Uint8Array, name = 'IDX file'): IdxArray {
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (e) {
+      throw new DigitNetError(`${name}: not a valid gzip file (${(e as Error).message})`);
+    }
+  }
+  if (bytes.length < 4) {
+    throw new DigitNetError(`${name}: too short to be an IDX file (${bytes.length} bytes)`);
+  }
+  if (bytes[0] !== 0 || bytes[1] !== 0) {
+    throw new DigitNetError(`${name}: wrong magic number 0x${hex(bytes, 0, 4)} (an IDX file starts with 0x0000)`);
+  }
+  if (bytes[2] !== UBYTE) {
+    throw new DigitNetError(`${name}: unsupported IDX data type 0x${hex(bytes, 2, 1)} (only unsigned bytes, 0x08, are supported)`);
+  }
+  const ndims = bytes[3];
+  if (ndims === 0) throw new DigitNetError(`${name}: IDX header declares 0 dimensions`);
+  const headerLength = 4 + 4 * ndims;
+  if (bytes.length < headerLength) {
+    throw new DigitNetError(`${name}: truncated header (${ndims} dimensions need ${headerLength} bytes, file has ${bytes.length})`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dims: number[] = [];
+  let count = 1;
+  for (let i = 0; i < ndims; i++) {
+    const d = view.getUint32(4 + 4 * i, false);
+    dims.push(d);
+    count *= d;
+  }
+  const bodyLength = bytes.length - headerLength;
+  if (bodyLength < count) {
+    throw new DigitNetError(
+      `${name}: truncated: dimensions ${dims.join('×')} need ${count} bytes of data, the file has ${bodyLength}`,
+    );
+  }
+  if (bodyLength > count) {
+    throw new DigitNetError(
+      `${name}: dimensions ${dims.join('×')} disagree with the file length (${count} bytes of data expected, ${bodyLength} found)`,
+    );
+  }
+  return { dims, data: bytes.subarray(headerLength) };
+}
+
+/** Build IDX bytes; the inverse of parseIdx, used by tests and tools. */
+export function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + 4 * dims.length + data.length);
+  const view = new DataView(out.buffer);
+  out[2] = UBYTE;
+  out[3] = dims.length;
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  out.set(data, 4 + 4 * dims.length);
+  return out;
+}
+
+function hex(bytes: Uint8Array, start: number, length: number): string {
+  return Array.from(bytes.subarray(start, start + length), (b) => b.toString(16).padStart(2, '0')).join('');
+}

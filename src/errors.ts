@@ -1,0 +1,23 @@
+/**
+ * Errors a user can cause and fix: bad flags, bad files, bad model shapes.
+ * The CLI prints their message as one line and exits with `exitCode`; anything
+ * else is a bug in DigitNet.
+ */
+export class DigitNetError extends Error {
+  constructor(
+    message: string,
+    /** 2 for bad usage (flags, options), 1 for bad data or files. */
+    readonly exitCode: 1 | 2 = 1,
+  ) {
+    super(message);
+    this.name = 'DigitNetError';
+  }
+}
+
+/** A bad option value: exit code 2, as for any usage error. */
+export class UsageError extends DigitNetError {
+  constructor(message: string) {
+    super(message, 2);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,62 @@
+/** Small datasets, temp folders and a CLI runner shared by the tests. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Dataset } from '../src/data/dataset.js';
+import { Random } from '../src/random.js';
+
+/** dist/src/cli/main.js, next to this compiled test. */
+export const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+export function dataset(pixels: number[][], labels: number[], classes: number): Dataset {
+  const inputSize = pixels[0].length;
+  return {
+    images: Uint8Array.from(pixels.flat()),
+    labels: Uint8Array.from(labels),
+    count: labels.length,
+    inputSize,
+    classes,
+  };
+}
+
+/** N random examples of I byte pixels with labels below `classes`. */
+export function randomDataset(seed: number, count: number, inputSize: number, classes: number): Dataset {
+  const rng = new Random(seed);
+  const images = new Uint8Array(count * inputSize);
+  for (let i = 0; i < images.length; i++) images[i] = rng.int(256);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) labels[i] = rng.int(classes);
+  return { images, labels, count, inputSize, classes };
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], options: { timeoutMs?: number } = {}): CliResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: options.timeoutMs ?? 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function withTempDir<T>(fn: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'digitnet-test-'));
+  try {
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Largest |a − b| / max(|a|, |b|, floor) over two arrays. */
+export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-4): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const e = Math.abs(a[i] - b[i]) / Math.max(Math.abs(a[i]), Math.abs(b[i]), floor);
+    if (e > worst) worst = e;
+  }
+  return worst;
+}

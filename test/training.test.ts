@@ -1,0 +1,62 @@
+/** Training end to end through the library: determinism and learning on real MNIST. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadMnist } from '../src/data/mnist.js';
+import { referenceKernels } from '../src/kernels/reference.js';
+import { Network, type NetworkSpec } from '../src/nn/network.js';
+import { Random } from '../src/random.js';
+import { train } from '../src/train/trainer.js';
+
+const reference: NetworkSpec = { sizes: [784, 30, 25, 10], activations: ['sigmoid', 'sigmoid', 'sigmoid'], cost: 'quadratic' };
+
+async function run(seed: number, trainSize: number, epochs: number) {
+  const data = loadMnist({ trainSize });
+  const rng = new Random(seed);
+  const net = Network.create(reference, rng);
+  const result = await train(net, data, { epochs, batchSize: 10, eta: 1.3, kernels: referenceKernels, rng });
+  return { net, result };
+}
+
+test('the same seed gives identical weights; another seed does not', async () => {
+  const a = await run(5, 1000, 2);
+  const b = await run(5, 1000, 2);
+  const c = await run(6, 1000, 2);
+  assert.deepEqual(a.net.params, b.net.params);
+  assert.deepEqual(
+    a.result.epochs.map((e) => e.correct),
+    b.result.epochs.map((e) => e.correct),
+  );
+  assert.notDeepEqual(a.net.params, c.net.params);
+});
+
+test('Random: same seed, same stream; state round-trips', () => {
+  const a = new Random(42);
+  const b = new Random(42);
+  const xs = Array.from({ length: 5 }, () => a.gaussian());
+  assert.deepEqual(xs, Array.from({ length: 5 }, () => b.gaussian()));
+  const state = a.getState();
+  const next = [a.nextUint32(), a.gaussian()];
+  const c = new Random(0);
+  c.setState(state);
+  assert.deepEqual([c.nextUint32(), c.gaussian()], next);
+  const g = Array.from({ length: 20000 }, () => a.gaussian());
+  const mean = g.reduce((s, v) => s + v) / g.length;
+  const variance = g.reduce((s, v) => s + (v - mean) ** 2, 0) / g.length;
+  assert.ok(Math.abs(mean) < 0.03 && Math.abs(variance - 1) < 0.04, `mean ${mean}, variance ${variance}`);
+});
+
+// 5,000 images, 3 epochs of the reference network. Measured over seeds 1–8,
+// the third epoch's validation accuracy was 74.8%–80.5% (seed 1: 79.9%), the
+// first epoch's 43.8%–62.7%. Chance is 10%, and a broken backprop (wrong sign,
+// missing σ′, gradients not averaged) stays far below. The bar sits under the
+// worst seed so that it cannot flake, yet fails any real regression.
+const LEARNING_BAR = 0.7;
+
+test(`learns: 5,000 MNIST images, 3 epochs reach ≥ ${LEARNING_BAR * 100}% validation`, async () => {
+  const { result } = await run(1, 5000, 3);
+  const last = result.epochs[result.epochs.length - 1];
+  const accuracy = last.correct / last.total;
+  assert.ok(accuracy >= LEARNING_BAR, `validation accuracy ${accuracy}`);
+  // …and every epoch, the first included, is far above chance (10%).
+  assert.ok(result.epochs.every((e) => e.correct > 3500), `per epoch: ${result.epochs.map((e) => e.correct)}`);
+});
