@@ -6,8 +6,8 @@
 export class DigitNetError extends Error {
   constructor(
     message: string,
-    /** 2 for bad usage (flags, options), 1 for bad data or files. */
-    readonly exitCode: 1 | 2 = 1,
+    /** 2 for bad usage (flags, options), 1 for bad data or files, 130 for an interrupted run. */
+    readonly exitCode: 1 | 2 | 130 = 1,
   ) {
     super(message);
     this.name = 'DigitNetError';

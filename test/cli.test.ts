@@ -13,7 +13,7 @@ test('train prints a header, one line per epoch, then test and best', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
   const lines = r.stdout.trimEnd().split('\n');
-  assert.match(lines[0], /^Training \[784, 30, 25, 10\] sigmoid, quadratic cost: 2 epochs, batch 10, eta 1.3, seed 1/);
+  assert.match(lines[0], /^Training \[784, 30, 25, 10\] sigmoid, quadratic cost, 2 epochs, batch 10, eta 1.3, seed 1; \w+ kernels; 1000 train \/ 10000 validation \/ 10000 test$/);
   assert.match(lines[1], /^Epoch 0 : \d+ \/ 10000$/);
   assert.match(lines[2], /^Epoch 1 : \d+ \/ 10000$/);
   assert.match(lines[3], /^Test : \d+ \/ 10000$/);
@@ -48,11 +48,15 @@ test('the same seed prints the same numbers; --quiet prints only the summary', (
 test('--help tells the flags and their defaults', () => {
   const r = runCli(['train', '--help']);
   assert.equal(r.status, 0);
-  for (const flag of ['--layers', '--epochs', '--batch-size', '--eta', '--seed', '--train-size', '--data', '--json', '--quiet']) {
+  for (const flag of ['--layers', '--epochs', '--batch-size', '--eta', '--seed', '--train-size', '--data', '--json', '--quiet',
+    '--preset', '--activation', '--output', '--cost', '--init', '--l2', '--momentum', '--nesterov', '--schedule', '--early-stop',
+    '--save', '--format', '--checkpoint', '--resume', '--kernels']) {
     assert.ok(r.stdout.includes(flag), flag);
   }
-  assert.match(r.stdout, /default: 784,30,25,10/);
-  assert.match(r.stdout, /default: 1\.3/);
+  // The defaults shown are the presets' real values.
+  assert.match(r.stdout, /reference: 784,30,25,10;/);
+  assert.match(r.stdout, /reference: 1\.3;/);
+  assert.match(r.stdout, /reference: 50;/);
 });
 
 /** One line on stderr, starting "digitnet:", no stack trace, the given exit code. */

@@ -51,6 +51,15 @@ export function withTempDir<T>(fn: (dir: string) => T): T {
   }
 }
 
+export async function withTempDirAsync(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'digitnet-test-'));
+  try {
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Largest |a − b| / max(|a|, |b|, floor) over two arrays. */
 export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-4): number {
   let worst = 0;

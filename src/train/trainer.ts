@@ -1,32 +1,42 @@
 /**
  * Mini-batch stochastic gradient descent: shuffle, train epoch by epoch,
- * evaluate on the validation set after each, keep the best. It knows nothing
- * of terminals or browsers: it reports through `onEvent`, and yields to the
- * event loop between chunks so a caller can draw progress or stop it.
+ * evaluate on the validation set after each, follow the learning-rate
+ * schedule, stop early if asked, keep the best. It knows nothing of terminals,
+ * browsers or files: it reports through `onEvent` (progress, epochs, and
+ * resumable `checkpoint` states), and yields to the event loop between chunks
+ * so a caller can draw progress or stop it with an AbortSignal.
  */
 import type { Dataset } from '../data/dataset.js';
+import { UsageError } from '../errors.js';
 import type { Kernels, TrainingEngine } from '../kernels/types.js';
 import type { Network } from '../nn/network.js';
-import type { Random } from '../random.js';
-import { UsageError } from '../errors.js';
+import type { Random, RandomState } from '../random.js';
+import { nextEta, type Schedule, type ScheduleState } from './schedule.js';
 
 export interface TrainOptions {
   epochs: number;
   /** B, the mini-batch size. */
   batchSize: number;
-  /** η, the learning rate. */
+  /** η, the learning rate at the start. */
   eta: number;
   /** λ, the L2 strength (divided by the training-set size in the update); default 0. */
   l2?: number;
   /** μ, momentum in [0, 1); default 0. */
   momentum?: number;
   nesterov?: boolean;
+  schedule?: Schedule;
+  /** Stop after this many epochs without a better validation score and end with the best network. */
+  earlyStop?: number | null;
+  /** Also feed the whole training set forward after each epoch to report its cost. */
+  monitorTrainingCost?: boolean;
   kernels: Kernels;
   /** Draws the shuffles; pass the generator that initialised the network so one seed fixes the run. */
   rng: Random;
   onEvent?: (event: TrainEvent) => void;
-  /** Stop between chunks when aborted; the result then covers the epochs finished. */
+  /** Stop at the next mini-batch boundary when aborted; a `checkpoint` event then holds the state to resume from. */
   signal?: AbortSignal;
+  /** Continue a run from a checkpoint's state instead of starting at epoch 0. */
+  resume?: TrainState;
 }
 
 export interface TrainData {
@@ -47,8 +57,12 @@ export interface EpochEvent {
   seconds: number;
   /** Evaluation time of this epoch. */
   evalSeconds: number;
-  /** Mean cost over the validation set (no L2 term). */
+  /** Mean cost per validation example (no L2 term). */
   validationCost: number;
+  /** Mean cost per training example, when monitored. */
+  trainCost?: number;
+  /** η used in this epoch. */
+  eta: number;
 }
 
 export interface ProgressEvent {
@@ -65,15 +79,50 @@ export interface TestEvent {
   total: number;
 }
 
-export type TrainEvent = EpochEvent | ProgressEvent | TestEvent;
+/** A state to resume from: after every epoch, and when stopped by the signal. */
+export interface CheckpointEvent {
+  type: 'checkpoint';
+  state: TrainState;
+}
+
+export type TrainEvent = EpochEvent | ProgressEvent | TestEvent | CheckpointEvent;
+
+export interface BestEpoch {
+  epoch: number;
+  correct: number;
+  total: number;
+}
+
+/** Everything needed to continue a run exactly where it stopped. */
+export interface TrainState {
+  /** The epoch under way, or about to start when `position` is 0. */
+  epoch: number;
+  /** Training examples of that epoch already done (whole mini-batches). */
+  position: number;
+  /** That epoch's shuffled order, when `position` > 0. */
+  order: Uint32Array | null;
+  /** Training seconds already spent in that epoch. */
+  elapsed: number;
+  rng: RandomState;
+  params: Float64Array;
+  /** Momentum velocities (params layout), or null without momentum. */
+  velocity: Float64Array | null;
+  schedule: ScheduleState;
+  history: EpochEvent[];
+  best: BestEpoch | null;
+  /** The best epoch's parameters, kept when early stopping. */
+  bestParams: Float64Array | null;
+}
 
 export interface TrainResult {
   epochs: EpochEvent[];
   /** The epoch with the most correct validation answers (the first of equals). */
-  best: { epoch: number; correct: number; total: number } | null;
+  best: BestEpoch | null;
   test: TestEvent | null;
   /** True when stopped by the signal before all epochs ran. */
   aborted: boolean;
+  /** True when early stopping ended the run; the network is then the best epoch's. */
+  stoppedEarly: boolean;
 }
 
 /** Examples per chunk between progress events; rounded up to whole mini-batches. */
@@ -91,7 +140,8 @@ export function checkTrainOptions(o: Pick<TrainOptions, 'epochs' | 'batchSize' |
 }
 
 /**
- * Train `net` in place: on return its params are those after the last epoch.
+ * Train `net` in place. On return its params are those after the last epoch,
+ * or the best epoch's when early stopping was asked for.
  */
 export async function train(net: Network, data: TrainData, options: TrainOptions): Promise<TrainResult> {
   checkTrainOptions(options);
@@ -102,33 +152,97 @@ export async function train(net: Network, data: TrainData, options: TrainOptions
     throw new UsageError(`the network has ${net.outputSize} outputs but the data has ${data.train.classes} classes`);
   }
   const emit = options.onEvent ?? (() => {});
+  const schedule = options.schedule ?? { kind: 'none' };
+  const momentum = options.momentum ?? 0;
+  const N = data.train.count;
+  const resume = options.resume;
+  if (resume) checkResumable(resume, net, N);
+
+  const state: TrainState = resume
+    ? { ...resume, history: [...resume.history] }
+    : {
+        epoch: 0,
+        position: 0,
+        order: null,
+        elapsed: 0,
+        rng: options.rng.getState(),
+        params: net.params,
+        velocity: null,
+        schedule: { eta: options.eta, sinceImprovement: 0 },
+        history: [],
+        best: null,
+        bestParams: null,
+      };
+  if (resume) {
+    options.rng.setState(resume.rng);
+    net.params.set(resume.params);
+  }
+
   const engine = options.kernels.createEngine(net, data.train, {
     batchSize: options.batchSize,
-    eta: options.eta,
-    l2PerExample: (options.l2 ?? 0) / data.train.count,
-    momentum: options.momentum ?? 0,
+    eta: state.schedule.eta,
+    l2PerExample: (options.l2 ?? 0) / N,
+    momentum,
     nesterov: options.nesterov ?? false,
   });
   try {
-    const result: TrainResult = { epochs: [], best: null, test: null, aborted: false };
-    const N = data.train.count;
+    if (resume?.velocity && momentum > 0) engine.writeVelocity(resume.velocity);
+    const result: TrainResult = { epochs: state.history, best: state.best, test: null, aborted: false, stoppedEarly: false };
     const order = new Uint32Array(N);
-    for (let i = 0; i < N; i++) order[i] = i;
     const chunk = Math.ceil(CHUNK / options.batchSize) * options.batchSize;
-    const predictions = new Uint8Array(Math.max(data.validation.count, data.test?.count ?? 0));
+    const predictions = new Uint8Array(Math.max(data.validation.count, data.test?.count ?? 0, options.monitorTrainingCost ? N : 0));
 
-    for (let epoch = 0; epoch < options.epochs; epoch++) {
-      options.rng.shuffle(order);
-      const t0 = performance.now();
-      for (let from = 0; from < N; from += chunk) {
+    /** The state as it stands, copied so later training cannot change it. */
+    const snapshot = (epoch: number, position: number, elapsed: number): TrainState => {
+      const params = new Float64Array(net.params.length);
+      engine.readParams(params);
+      let velocity: Float64Array | null = null;
+      if (momentum > 0) {
+        velocity = new Float64Array(net.params.length);
+        engine.readVelocity(velocity);
+      }
+      return {
+        epoch,
+        position,
+        order: position > 0 ? order.slice() : null,
+        elapsed,
+        rng: options.rng.getState(),
+        params,
+        velocity,
+        schedule: { ...state.schedule },
+        history: [...result.epochs],
+        best: result.best && { ...result.best },
+        bestParams: state.bestParams && state.bestParams.slice(),
+      };
+    };
+
+    for (let epoch = state.epoch; epoch < options.epochs && !result.stoppedEarly; epoch++) {
+      let from = 0;
+      let elapsed = 0;
+      if (resume && epoch === resume.epoch && resume.position > 0) {
+        order.set(resume.order!);
+        from = resume.position;
+        elapsed = resume.elapsed;
+      } else {
+        for (let i = 0; i < N; i++) order[i] = i;
+        options.rng.shuffle(order);
+      }
+      const eta = state.schedule.eta;
+      engine.setLearningRate(eta);
+      let t0 = performance.now();
+      while (from < N) {
         if (options.signal?.aborted) {
           result.aborted = true;
+          emit({ type: 'checkpoint', state: snapshot(epoch, from, elapsed + (performance.now() - t0) / 1000) });
           break;
         }
         const to = Math.min(N, from + chunk);
         engine.trainBatches(order, from, to);
+        from = to;
         emit({ type: 'progress', epoch, done: to, total: N });
+        const beforeYield = performance.now();
         await yieldToEventLoop();
+        t0 += performance.now() - beforeYield; // time spent outside training (drawing, other tasks) is not training time
       }
       if (result.aborted) break;
       const t1 = performance.now();
@@ -139,15 +253,29 @@ export async function train(net: Network, data: TrainData, options: TrainOptions
         epoch,
         correct,
         total: data.validation.count,
-        seconds: (t1 - t0) / 1000,
+        seconds: elapsed + (t1 - t0) / 1000,
         evalSeconds: (t2 - t1) / 1000,
         validationCost: cost / data.validation.count,
+        eta,
       };
+      if (options.monitorTrainingCost) event.trainCost = engine.evaluate(data.train, predictions) / N;
       result.epochs.push(event);
-      if (!result.best || correct > result.best.correct) result.best = { epoch, correct, total: event.total };
+      const improved = !result.best || correct > result.best.correct;
+      if (improved) {
+        result.best = { epoch, correct, total: event.total };
+        if (options.earlyStop) {
+          state.bestParams ??= new Float64Array(net.params.length);
+          engine.readParams(state.bestParams);
+        }
+      }
+      state.schedule = nextEta(schedule, state.schedule, epoch, improved);
+      if (options.earlyStop && state.schedule.sinceImprovement >= options.earlyStop) result.stoppedEarly = true;
+      // The checkpoint first: once a caller has announced the epoch, its state is already safe.
+      emit({ type: 'checkpoint', state: snapshot(result.stoppedEarly ? options.epochs : epoch + 1, 0, 0) });
       emit(event);
     }
 
+    if (options.earlyStop && state.bestParams && !result.aborted) engine.writeParams(state.bestParams);
     engine.readParams(net.params);
     if (data.test && !result.aborted) {
       const { correct } = score(engine, data.test, predictions);
@@ -157,6 +285,15 @@ export async function train(net: Network, data: TrainData, options: TrainOptions
     return result;
   } finally {
     engine.dispose();
+  }
+}
+
+function checkResumable(s: TrainState, net: Network, N: number): void {
+  if (s.params.length !== net.params.length) {
+    throw new UsageError(`the checkpoint holds ${s.params.length} parameters but the network has ${net.params.length}`);
+  }
+  if (s.position > 0 && (!s.order || s.order.length !== N || s.position > N)) {
+    throw new UsageError(`the checkpoint was made on ${s.order?.length ?? '?'} training examples, not ${N}`);
   }
 }
 

@@ -1,0 +1,152 @@
+/**
+ * Runs a checked training configuration for the CLI: loads the data, builds
+ * or restores the network, prints events as text or JSON lines, draws the
+ * progress bar on terminals, writes checkpoints and the model file. Ctrl-C
+ * stops at the next mini-batch, saves a checkpoint if one was asked for, and
+ * exits with 130; a second Ctrl-C exits at once.
+ */
+import { CLASSES, loadMnist } from '../data/mnist.js';
+import { DigitNetError, UsageError } from '../errors.js';
+import { type Checkpoint, saveCheckpoint } from '../io/checkpoint.js';
+import { saveModel } from '../io/model-file.js';
+import type { ModelInfo } from '../io/model-format.js';
+import { DEFAULT_KERNELS, loadKernels } from '../kernels/index.js';
+import { Network } from '../nn/network.js';
+import { Random } from '../random.js';
+import { specOf, type TrainConfig } from '../train/config.js';
+import { formatSchedule } from '../train/schedule.js';
+import { train, type TrainEvent } from '../train/trainer.js';
+import { percent } from './format.js';
+import { ProgressBar } from './progress.js';
+import type { TrainFlags } from './train-command.js';
+
+export async function runTraining(flags: TrainFlags, config: TrainConfig, resume: Checkpoint | null): Promise<void> {
+  const layers = config.layers;
+  if (layers[layers.length - 1] !== CLASSES) {
+    throw new UsageError(`--layers: the last size must be ${CLASSES} (one output per digit), got ${layers[layers.length - 1]}`);
+  }
+  if (flags.save && flags.format === 'network2' && (config.hidden.some((a) => a !== 'sigmoid') || config.output !== 'sigmoid' || config.cost === 'log-likelihood')) {
+    throw new UsageError('--format network2 holds only sigmoid networks with the quadratic or cross-entropy cost');
+  }
+  const dataSource = resume ? resume.data : { dir: flags.data ?? null, trainSize: flags.trainSize ?? null };
+  const data = loadMnist({ dir: dataSource.dir ?? undefined, trainSize: dataSource.trainSize ?? undefined });
+  if (layers[0] !== data.train.inputSize) {
+    throw new UsageError(`--layers: the first size must be ${data.train.inputSize} (the data's inputs per image), got ${layers[0]}`);
+  }
+  const out = process.stdout;
+  const warn = (line: string) => process.stderr.write(`digitnet: ${line}\n`);
+  const kernels = await loadKernels(flags.kernels ?? resume?.kernels ?? DEFAULT_KERNELS, warn);
+  const rng = new Random(config.seed);
+  const net = Network.create(specOf(config), rng, config.init);
+
+  const text = !flags.json && !flags.quiet;
+  const progress = text ? ProgressBar.create(out) : null;
+  if (text) {
+    const from = resume ? `resuming ${flags.resume} at epoch ${resume.state.epoch}, ` : '';
+    out.write(`Training [${layers.join(', ')}] ${describe(config)}; ${from}${kernels.name} kernels; ` +
+      `${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test\n`);
+  }
+
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let interruptedAt: { epoch: number; position: number } | null = null;
+
+  const onEvent = (e: TrainEvent): void => {
+    switch (e.type) {
+      case 'progress':
+        progress?.update(`Epoch ${e.epoch}`, e.done, e.total);
+        return;
+      case 'checkpoint':
+        if (flags.checkpoint) saveCheckpoint(flags.checkpoint, { config, data: dataSource, kernels: kernels.name, state: e.state });
+        if (abort.signal.aborted) interruptedAt = { epoch: e.state.epoch, position: e.state.position };
+        return;
+      case 'epoch': {
+        progress?.clear();
+        const extra = flags.trainCost ? { trainCost: e.trainCost, validationCost: e.validationCost, eta: e.eta } : {};
+        if (flags.json) {
+          out.write(JSON.stringify({ event: 'epoch', epoch: e.epoch, correct: e.correct, total: e.total, seconds: e.seconds, evalSeconds: e.evalSeconds, ...extra }) + '\n');
+        } else if (!flags.quiet) {
+          const costs = flags.trainCost ? `   cost: train ${e.trainCost!.toFixed(4)}, validation ${e.validationCost.toFixed(4)}; eta ${e.eta}` : '';
+          out.write(`Epoch ${e.epoch} : ${e.correct} / ${e.total}${costs}\n`);
+        }
+        return;
+      }
+      case 'test':
+        if (flags.json) out.write(JSON.stringify({ event: 'test', correct: e.correct, total: e.total }) + '\n');
+        else out.write(`Test : ${e.correct} / ${e.total}\n`);
+    }
+  };
+
+  let result;
+  try {
+    result = await train(net, data, {
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      eta: config.eta,
+      l2: config.l2,
+      momentum: config.momentum,
+      nesterov: config.nesterov,
+      schedule: config.schedule,
+      earlyStop: config.earlyStop,
+      monitorTrainingCost: flags.trainCost,
+      kernels,
+      rng,
+      onEvent,
+      signal: abort.signal,
+      resume: resume?.state,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress?.clear();
+  }
+
+  if (result.aborted) {
+    const at = interruptedAt as { epoch: number; position: number } | null;
+    const where = at ? `epoch ${at.epoch}, ${at.position} examples in` : 'the start';
+    throw new DigitNetError(
+      flags.checkpoint
+        ? `interrupted at ${where}; checkpoint saved to ${flags.checkpoint} (continue with: digitnet train --resume ${flags.checkpoint})`
+        : `interrupted at ${where}; nothing saved (use --checkpoint FILE to be able to resume)`,
+      130,
+    );
+  }
+  const best = result.best!;
+  if (result.stoppedEarly && text) {
+    out.write(`Stopped early: no better validation score for ${config.earlyStop} epochs; keeping epoch ${best.epoch}\n`);
+  }
+  if (flags.json) {
+    out.write(JSON.stringify({ event: 'best', epoch: best.epoch, correct: best.correct, total: best.total }) + '\n');
+  } else {
+    out.write(`Best : epoch ${best.epoch} : ${best.correct} / ${best.total} (${percent(best.correct, best.total)})\n`);
+  }
+  if (flags.save) {
+    const last = result.epochs[result.epochs.length - 1];
+    const kept = config.earlyStop ? best : { epoch: last.epoch, correct: last.correct, total: last.total };
+    const info: ModelInfo = {
+      training: { ...config, schedule: formatSchedule(config.schedule), data: dataSource },
+      validation: kept,
+      test: result.test ? { correct: result.test.correct, total: result.test.total } : undefined,
+    };
+    saveModel(flags.save, net, info, flags.format);
+    if (text) out.write(`Saved ${flags.save} (${flags.format})\n`);
+  }
+}
+
+/** "sigmoid, quadratic cost, 50 epochs, batch 10, eta 1.3, seed 1" and whatever else is set. */
+function describe(c: TrainConfig): string {
+  const sameEverywhere = c.hidden.every((a) => a === c.output);
+  const activations = sameEverywhere ? c.output : `${c.hidden.join('/')} hidden, ${c.output} output`;
+  const parts = [`${activations}, ${c.cost} cost`, `${c.epochs} epochs, batch ${c.batchSize}, eta ${c.eta}`];
+  if (c.init !== 'large') parts.push(`${c.init} init`);
+  if (c.l2) parts.push(`L2 ${c.l2}`);
+  if (c.momentum) parts.push(`${c.nesterov ? 'Nesterov ' : ''}momentum ${c.momentum}`);
+  if (c.schedule.kind !== 'none') parts.push(`schedule ${formatSchedule(c.schedule)}`);
+  if (c.earlyStop) parts.push(`early stop ${c.earlyStop}`);
+  parts.push(`seed ${c.seed}`);
+  return parts.join(', ');
+}
+

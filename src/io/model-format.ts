@@ -1,0 +1,219 @@
+/**
+ * Model files. DigitNet's own format is versioned JSON: the network's shape,
+ * its weights and biases (as nested arrays, or as base64 float32 for a file a
+ * third the size), how it was trained and how well it did. We also read and
+ * write the JSON of Nielsen's network2.py `save()`, so a model trained there
+ * runs here and back.
+ *
+ * Parsing is strict: any text that does not describe a usable network is
+ * refused with one message naming the file and the problem. This module is
+ * pure (no file system), so the browser uses it too; model-file.ts reads and
+ * writes files.
+ */
+import { DigitNetError } from '../errors.js';
+import { isActivationName } from '../nn/activations.js';
+import { isCostName } from '../nn/costs.js';
+import { Network, type NetworkSpec } from '../nn/network.js';
+import { VERSION } from '../version.js';
+import { decodeNumbers, encodeNumbers, isObject } from './encoding.js';
+
+export const MODEL_FORMAT = 'digitnet-model';
+/** Bumped when a change would make older DigitNets misread a file. */
+export const MODEL_VERSION = 1;
+
+/** json: numbers as text (exact); compact: base64 float32; network2: Nielsen's format. */
+export type ModelFormat = 'json' | 'compact' | 'network2';
+export const MODEL_FORMATS: readonly ModelFormat[] = ['json', 'compact', 'network2'];
+
+export interface Accuracy {
+  correct: number;
+  total: number;
+}
+
+/** What a model file says besides the parameters. */
+export interface ModelInfo {
+  /** The training configuration (TrainConfig), as recorded. */
+  training?: Record<string, unknown>;
+  validation?: Accuracy & { epoch?: number };
+  test?: Accuracy;
+  /** The DigitNet version that wrote it (absent for network2 files). */
+  digitnet?: string;
+  savedAt?: string;
+}
+
+export interface LoadedModel {
+  network: Network;
+  info: ModelInfo;
+  /** Which format the file was in. */
+  format: ModelFormat;
+}
+
+export function serializeModel(net: Network, info: ModelInfo, format: ModelFormat): string {
+  if (format === 'network2') return serializeNetwork2(net);
+  const compact = format === 'compact';
+  return JSON.stringify({
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    digitnet: VERSION,
+    savedAt: new Date().toISOString(),
+    sizes: net.sizes,
+    activations: net.layers.map((l) => l.activation.name),
+    cost: net.cost.name,
+    encoding: compact ? 'base64-float32' : 'json',
+    layers: net.layers.map((l) =>
+      compact
+        ? { weights: encodeNumbers(l.weights, 'float32'), biases: encodeNumbers(l.biases, 'float32') }
+        : { weights: rows(l.weights, l.outputs, l.inputs), biases: Array.from(l.biases) },
+    ),
+    training: info.training,
+    validation: info.validation,
+    test: info.test,
+  });
+}
+
+/** Parse a DigitNet or network2 model; `name` prefixes every error message. */
+export function parseModel(text: string, name = 'model'): LoadedModel {
+  const fail = (why: string): never => {
+    throw new DigitNetError(`${name}: ${why}`);
+  };
+  if (text.trim() === '') fail('the file is empty');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    fail('not a model file: the JSON is truncated or invalid');
+  }
+  if (!isObject(json)) return fail('not a model file: expected a JSON object');
+  try {
+    if (json.format === MODEL_FORMAT) return parseDigitNet(json, fail);
+    if ('sizes' in json && 'weights' in json && 'biases' in json) return parseNetwork2(json, fail);
+  } catch (e) {
+    // A spec the network refuses (say, softmax on a hidden layer) is a bad file here, not bad usage.
+    if (e instanceof DigitNetError && !e.message.startsWith(name)) fail(e.message);
+    throw e;
+  }
+  return fail(`not a DigitNet or network2 model file (no "format": "${MODEL_FORMAT}", nor sizes/weights/biases)`);
+}
+
+type Fail = (why: string) => never;
+
+function parseDigitNet(json: Record<string, unknown>, fail: Fail): LoadedModel {
+  const version = json.version;
+  if (!Number.isInteger(version) || (version as number) < 1) fail(`bad format version ${JSON.stringify(version)}`);
+  if ((version as number) > MODEL_VERSION) {
+    fail(`written by a newer DigitNet (model format version ${version}; this DigitNet ${VERSION} reads version ${MODEL_VERSION} and older)`);
+  }
+  const sizes = sizesOf(json.sizes, fail);
+  const activations = json.activations;
+  if (!Array.isArray(activations) || activations.length !== sizes.length - 1) {
+    fail(`"activations" must list ${sizes.length - 1} names, one per layer after the input`);
+  }
+  for (const a of activations as unknown[]) if (typeof a !== 'string' || !isActivationName(a)) fail(`unknown activation ${JSON.stringify(a)}`);
+  if (typeof json.cost !== 'string' || !isCostName(json.cost)) fail(`unknown cost ${JSON.stringify(json.cost)}`);
+  const spec = { sizes, activations, cost: json.cost } as NetworkSpec;
+  const net = new Network(spec);
+  const encoding = json.encoding;
+  if (encoding !== 'json' && encoding !== 'base64-float32') fail(`unknown encoding ${JSON.stringify(encoding)}`);
+  const layers = json.layers;
+  if (!Array.isArray(layers) || layers.length !== net.layers.length) fail(`"layers" must hold ${net.layers.length} layers`);
+  net.layers.forEach((layer, i) => {
+    const entry = (layers as unknown[])[i];
+    if (!isObject(entry)) return fail(`layer ${i + 1} is not an object`);
+    const where = `layer ${i + 1}`;
+    if (encoding === 'json') {
+      readMatrix(entry.weights, layer.outputs, layer.inputs, layer.weights, `${where} weights`, fail);
+      readVector(entry.biases, layer.outputs, layer.biases, `${where} biases`, fail);
+    } else {
+      readBase64(entry.weights, layer.weights, `${where} weights`, fail);
+      readBase64(entry.biases, layer.biases, `${where} biases`, fail);
+    }
+  });
+  const info: ModelInfo = { digitnet: typeof json.digitnet === 'string' ? json.digitnet : undefined };
+  if (isObject(json.training)) info.training = json.training;
+  if (isAccuracy(json.validation)) info.validation = json.validation as ModelInfo['validation'];
+  if (isAccuracy(json.test)) info.test = json.test;
+  if (typeof json.savedAt === 'string') info.savedAt = json.savedAt;
+  return { network: net, info, format: encoding === 'json' ? 'json' : 'compact' };
+}
+
+/** network2.py: sizes, weights (O×I nested lists), biases (O×1 nested lists), cost class name; sigmoid everywhere. */
+const NETWORK2_COSTS = { QuadraticCost: 'quadratic', CrossEntropyCost: 'cross-entropy' } as const;
+
+function parseNetwork2(json: Record<string, unknown>, fail: Fail): LoadedModel {
+  const sizes = sizesOf(json.sizes, fail);
+  const costName = json.cost;
+  if (typeof costName !== 'string' || !(costName in NETWORK2_COSTS)) {
+    fail(`network2 cost must be QuadraticCost or CrossEntropyCost, got ${JSON.stringify(costName)}`);
+  }
+  const cost = NETWORK2_COSTS[costName as keyof typeof NETWORK2_COSTS];
+  const net = new Network({ sizes, activations: sizes.slice(1).map(() => 'sigmoid'), cost });
+  const weights = json.weights;
+  const biases = json.biases;
+  if (!Array.isArray(weights) || weights.length !== net.layers.length) fail(`"weights" must hold ${net.layers.length} matrices`);
+  if (!Array.isArray(biases) || biases.length !== net.layers.length) fail(`"biases" must hold ${net.layers.length} vectors`);
+  net.layers.forEach((layer, i) => {
+    readMatrix((weights as unknown[])[i], layer.outputs, layer.inputs, layer.weights, `layer ${i + 1} weights`, fail);
+    readMatrix((biases as unknown[])[i], layer.outputs, 1, layer.biases, `layer ${i + 1} biases`, fail);
+  });
+  return { network: net, info: {}, format: 'network2' };
+}
+
+export function serializeNetwork2(net: Network): string {
+  const cost = net.cost.name === 'quadratic' ? 'QuadraticCost' : net.cost.name === 'cross-entropy' ? 'CrossEntropyCost' : null;
+  if (!cost || net.layers.some((l) => l.activation.name !== 'sigmoid')) {
+    throw new DigitNetError('the network2 format holds only sigmoid networks with the quadratic or cross-entropy cost');
+  }
+  return JSON.stringify({
+    sizes: net.sizes,
+    weights: net.layers.map((l) => rows(l.weights, l.outputs, l.inputs)),
+    biases: net.layers.map((l) => Array.from(l.biases, (b) => [b])),
+    cost,
+  });
+}
+
+function sizesOf(value: unknown, fail: Fail): number[] {
+  if (!Array.isArray(value) || value.length < 2 || !value.every((s) => Number.isInteger(s) && s >= 1 && s <= 1_000_000)) {
+    fail(`"sizes" must be a list of at least two positive integers, got ${JSON.stringify(value)?.slice(0, 80)}`);
+  }
+  return value as number[];
+}
+
+function readMatrix(value: unknown, O: number, I: number, out: Float64Array, what: string, fail: Fail): void {
+  if (!Array.isArray(value) || value.length !== O) {
+    fail(`${what}: expected ${O}×${I}, found ${Array.isArray(value) ? value.length : 'no'} rows`);
+  }
+  (value as unknown[]).forEach((row, j) => {
+    if (!Array.isArray(row) || row.length !== I) {
+      fail(`${what}: expected ${O}×${I}, row ${j} has ${Array.isArray(row) ? row.length : 'no'} columns`);
+    }
+    readNumbers(row as unknown[], out, j * I, what, fail);
+  });
+}
+
+function readVector(value: unknown, O: number, out: Float64Array, what: string, fail: Fail): void {
+  if (!Array.isArray(value) || value.length !== O) fail(`${what}: expected ${O} values, found ${Array.isArray(value) ? value.length : 'none'}`);
+  readNumbers(value as unknown[], out, 0, what, fail);
+}
+
+function readNumbers(values: unknown[], out: Float64Array, offset: number, what: string, fail: Fail): void {
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${what}: value ${JSON.stringify(v)} is not a finite number`);
+    out[offset + k] = v as number;
+  }
+}
+
+function readBase64(value: unknown, out: Float64Array, what: string, fail: Fail): void {
+  const decoded = decodeNumbers(value, 'float32', out.length);
+  if ('error' in decoded) return fail(`${what}: ${decoded.error}`);
+  out.set(decoded.values);
+}
+
+function rows(values: Float64Array, O: number, I: number): number[][] {
+  return Array.from({ length: O }, (_, j) => Array.from(values.subarray(j * I, (j + 1) * I)));
+}
+
+
+function isAccuracy(v: unknown): v is Accuracy {
+  return isObject(v) && Number.isInteger(v.correct) && Number.isInteger(v.total);
+}

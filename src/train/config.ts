@@ -1,0 +1,110 @@
+/**
+ * Everything that defines a training run, as one typed object: the network's
+ * shape and the SGD recipe. Presets fill it; flags or API options override
+ * single fields; `checkConfig` rejects a bad value once, at the edge, with a
+ * message naming it. Model files and checkpoints record it.
+ */
+import { UsageError } from '../errors.js';
+import { type ActivationName, isActivationName } from '../nn/activations.js';
+import { type CostName, isCostName } from '../nn/costs.js';
+import { checkSpec, type InitName, INIT_NAMES, type NetworkSpec } from '../nn/network.js';
+import { checkTrainOptions } from './trainer.js';
+import { type Schedule, checkSchedule } from './schedule.js';
+
+export interface TrainConfig {
+  /** Layer sizes, input first. */
+  layers: number[];
+  /** One activation per hidden layer. */
+  hidden: ActivationName[];
+  output: ActivationName;
+  cost: CostName;
+  init: InitName;
+  epochs: number;
+  batchSize: number;
+  eta: number;
+  /** λ, L2 strength (Nielsen: the update scales weights by 1 − ηλ/n). */
+  l2: number;
+  momentum: number;
+  nesterov: boolean;
+  schedule: Schedule;
+  /** Stop after this many epochs without a better validation score, and keep the best network; null: never. */
+  earlyStop: number | null;
+  seed: number;
+}
+
+export type PresetName = 'reference' | 'best';
+export const PRESET_NAMES: readonly PresetName[] = ['reference', 'best'];
+
+/** The reference run: Nielsen's network.py recipe on [784, 30, 25, 10]. */
+const reference: TrainConfig = {
+  layers: [784, 30, 25, 10],
+  hidden: ['sigmoid', 'sigmoid'],
+  output: 'sigmoid',
+  cost: 'quadratic',
+  init: 'large',
+  epochs: 50,
+  batchSize: 10,
+  eta: 1.3,
+  l2: 0,
+  momentum: 0,
+  nesterov: false,
+  schedule: { kind: 'none' },
+  earlyStop: null,
+  seed: 1,
+};
+
+/** Our best plain fully connected recipe (see README "Better networks" for how it was found). */
+const best: TrainConfig = {
+  layers: [784, 800, 10],
+  hidden: ['relu'],
+  output: 'softmax',
+  cost: 'log-likelihood',
+  init: 'he',
+  epochs: 30,
+  batchSize: 20,
+  eta: 0.05,
+  l2: 5,
+  momentum: 0.9,
+  nesterov: true,
+  schedule: { kind: 'step', every: 10, factor: 0.3 },
+  earlyStop: null,
+  seed: 1,
+};
+
+export function preset(name: PresetName): TrainConfig {
+  const p = name === 'reference' ? reference : best;
+  return structuredClone(p);
+}
+
+/** The network a config describes. */
+export function specOf(config: TrainConfig): NetworkSpec {
+  return { sizes: [...config.layers], activations: [...config.hidden, config.output], cost: config.cost };
+}
+
+/**
+ * A copy of `config` with the hidden activations stretched to the number of
+ * hidden layers when one name is given for all.
+ */
+export function normalizeConfig(config: TrainConfig): TrainConfig {
+  const hiddenLayers = config.layers.length - 2;
+  const hidden = config.hidden.length === 1 && hiddenLayers > 1 ? new Array<ActivationName>(hiddenLayers).fill(config.hidden[0]) : config.hidden;
+  return { ...config, hidden };
+}
+
+export function checkConfig(config: TrainConfig): void {
+  checkTrainOptions(config);
+  const hiddenLayers = config.layers.length - 2;
+  for (const a of [...config.hidden, config.output]) if (!isActivationName(a)) throw new UsageError(`unknown activation '${a}'`);
+  if (!isCostName(config.cost)) throw new UsageError(`unknown cost '${config.cost}'`);
+  if (config.hidden.length !== hiddenLayers) {
+    throw new UsageError(`${hiddenLayers} hidden activations needed (one per hidden layer, or one for all), got ${config.hidden.length}`);
+  }
+  if (!INIT_NAMES.includes(config.init)) throw new UsageError(`unknown initialisation '${config.init}' (${INIT_NAMES.join(', ')})`);
+  if (config.nesterov && config.momentum === 0) throw new UsageError('Nesterov momentum needs a momentum > 0');
+  if (config.earlyStop !== null && (!Number.isInteger(config.earlyStop) || config.earlyStop < 1)) {
+    throw new UsageError(`early stopping patience must be a positive integer, got ${config.earlyStop}`);
+  }
+  if (!Number.isSafeInteger(config.seed) || config.seed < 0) throw new UsageError(`seed must be an integer ≥ 0, got ${config.seed}`);
+  checkSchedule(config.schedule);
+  checkSpec(specOf(config));
+}

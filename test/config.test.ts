@@ -1,0 +1,70 @@
+/** Training configuration: presets, flags on top of them, and a clear error for every bad value. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { configFrom, type TrainFlags } from '../src/cli/train-command.js';
+import { UsageError } from '../src/errors.js';
+import { checkConfig, preset } from '../src/train/config.js';
+import { nextEta, parseSchedule } from '../src/train/schedule.js';
+
+const flags = (f: Partial<TrainFlags>): TrainFlags => ({ preset: 'reference', format: 'json', ...f });
+
+test('the reference preset is the reference run', () => {
+  assert.deepEqual(configFrom(flags({})), {
+    layers: [784, 30, 25, 10], hidden: ['sigmoid', 'sigmoid'], output: 'sigmoid', cost: 'quadratic', init: 'large',
+    epochs: 50, batchSize: 10, eta: 1.3, l2: 0, momentum: 0, nesterov: false, schedule: { kind: 'none' }, earlyStop: null, seed: 1,
+  });
+});
+
+test('flags override the preset; one hidden activation serves every hidden layer', () => {
+  const c = configFrom(flags({ layers: [784, 100, 50, 10], activation: ['relu'], eta: 0.1 }));
+  assert.deepEqual(c.hidden, ['relu', 'relu']);
+  assert.equal(c.eta, 0.1);
+  assert.equal(c.batchSize, 10);
+  const b = configFrom(flags({ preset: 'best', epochs: 3 }));
+  assert.equal(b.epochs, 3);
+  assert.deepEqual({ ...b, epochs: preset('best').epochs }, preset('best'));
+});
+
+test('softmax and log-likelihood follow each other', () => {
+  assert.equal(configFrom(flags({ output: 'softmax' })).cost, 'log-likelihood');
+  assert.equal(configFrom(flags({ cost: 'log-likelihood' })).output, 'softmax');
+  assert.equal(configFrom(flags({ preset: 'best', cost: 'cross-entropy' })).output, 'sigmoid');
+  assert.equal(configFrom(flags({ preset: 'best', output: 'sigmoid' })).cost, 'cross-entropy');
+});
+
+function refuses(f: Partial<TrainFlags>, pattern: RegExp): void {
+  assert.throws(() => configFrom(flags(f)), (e: unknown) => e instanceof UsageError && pattern.test(e.message));
+}
+
+test('refuses nonsense with a message naming it', () => {
+  refuses({ layers: [784, 30, 25, 10], activation: ['relu', 'tanh', 'sigmoid'] }, /2 hidden activations needed/);
+  refuses({ output: 'tanh', cost: 'cross-entropy' }, /cross-entropy cost needs a sigmoid output layer, not tanh/);
+  refuses({ output: 'sigmoid', cost: 'log-likelihood' }, /log-likelihood cost needs a softmax output layer/);
+  refuses({ nesterov: true }, /Nesterov momentum needs a momentum > 0/);
+  refuses({ momentum: 1 }, /momentum must be in \[0, 1\)/);
+  assert.throws(() => checkConfig({ ...preset('reference'), l2: -1 }), /L2 strength must be a number ≥ 0/);
+  assert.throws(() => checkConfig({ ...preset('reference'), hidden: ['softmax', 'sigmoid'] }), /softmax is only allowed on the output layer/);
+  assert.throws(() => checkConfig({ ...preset('reference'), hidden: ['swish' as 'relu', 'sigmoid'] }), /unknown activation 'swish'/);
+  assert.throws(() => checkConfig({ ...preset('reference'), earlyStop: 0 }), /early stopping patience must be a positive integer/);
+});
+
+test('schedules parse strictly and change η as documented', () => {
+  assert.deepEqual(parseSchedule('step:10:0.5'), { kind: 'step', every: 10, factor: 0.5 });
+  assert.deepEqual(parseSchedule('plateau:3'), { kind: 'plateau', patience: 3, factor: 0.5 });
+  for (const bad of ['step', 'step:0', 'step:2:1.5', 'plateau:x', 'cosine:3', 'none:1', 'step:2:0.5:9']) {
+    assert.throws(() => parseSchedule(bad), UsageError, bad);
+  }
+  const step = parseSchedule('step:2:0.5');
+  let s = { eta: 1, sinceImprovement: 0 };
+  const etas = [];
+  for (let epoch = 0; epoch < 6; epoch++) {
+    s = nextEta(step, s, epoch, true);
+    etas.push(s.eta);
+  }
+  assert.deepEqual(etas, [1, 0.5, 0.5, 0.25, 0.25, 0.125]);
+  const plateau = parseSchedule('plateau:2:0.1');
+  s = { eta: 1, sinceImprovement: 0 };
+  const improved = [true, false, false, true, false, false, false, false];
+  const seen = improved.map((imp, epoch) => (s = nextEta(plateau, s, epoch, imp)).eta);
+  assert.deepEqual(seen.map((v) => +v.toPrecision(6)), [1, 1, 0.1, 0.1, 0.1, 0.01, 0.01, 0.001]);
+});

@@ -1,0 +1,154 @@
+/** Model files: save → load round trips, Nielsen's network2 format both ways, and every kind of bad file. */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadMnist } from '../src/data/mnist.js';
+import { DigitNetError } from '../src/errors.js';
+import { loadModel, saveModel } from '../src/io/model-file.js';
+import { MODEL_VERSION, parseModel, serializeModel, serializeNetwork2 } from '../src/io/model-format.js';
+import { referenceKernels } from '../src/kernels/reference.js';
+import { Network, type NetworkSpec } from '../src/nn/network.js';
+import { Random } from '../src/random.js';
+import { evaluateNetwork } from '../src/train/evaluate.js';
+import { runCli, withTempDir } from './helpers.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
+const spec: NetworkSpec = { sizes: [784, 16, 10], activations: ['relu', 'softmax'], cost: 'log-likelihood' };
+const testSet = loadMnist().test;
+
+function randomNet(s: NetworkSpec = spec): Network {
+  return Network.create(s, new Random(3), 'he');
+}
+
+test('json: save → load gives identical parameters and predictions', () => {
+  withTempDir((dir) => {
+    const net = randomNet();
+    const path = join(dir, 'm.json');
+    saveModel(path, net, { validation: { correct: 1, total: 2 } }, 'json');
+    const loaded = loadModel(path);
+    assert.equal(loaded.format, 'json');
+    assert.deepEqual(loaded.network.spec, net.spec);
+    assert.deepEqual(loaded.network.params, net.params);
+    assert.deepEqual(loaded.info.validation, { correct: 1, total: 2 });
+    assert.deepEqual(
+      evaluateNetwork(loaded.network, testSet, referenceKernels).predictions,
+      evaluateNetwork(net, testSet, referenceKernels).predictions,
+    );
+  });
+});
+
+test('compact: float32 base64, a third of the size, same predictions on 10,000 test images', () => {
+  const net = randomNet();
+  const json = serializeModel(net, {}, 'json');
+  const compact = serializeModel(net, {}, 'compact');
+  assert.ok(compact.length < json.length / 2.5, `${compact.length} vs ${json.length}`);
+  const loaded = parseModel(compact).network;
+  assert.deepEqual(loaded.params, net.params.map(Math.fround));
+  const a = evaluateNetwork(loaded, testSet, referenceKernels).predictions;
+  const b = evaluateNetwork(net, testSet, referenceKernels).predictions;
+  assert.deepEqual(a, b);
+});
+
+test('loads a network2.py model and feeds forward as numpy did', () => {
+  const loaded = loadModel(fixture('network2-small.json'));
+  assert.equal(loaded.format, 'network2');
+  assert.deepEqual(loaded.network.spec, { sizes: [6, 4, 3], activations: ['sigmoid', 'sigmoid'], cost: 'cross-entropy' });
+  const expected = JSON.parse(readFileSync(fixture('network2-small.expected.json'), 'utf8')) as { inputs: number[][]; outputs: number[][] };
+  expected.inputs.forEach((x, i) => {
+    const out = loaded.network.feedforward(x);
+    out.forEach((v, j) => assert.ok(Math.abs(v - expected.outputs[i][j]) < 1e-12, `input ${i} output ${j}: ${v} vs ${expected.outputs[i][j]}`));
+  });
+});
+
+test('writes network2 JSON that network2-style Python code loads and runs the same', () => {
+  const net = Network.create({ sizes: [5, 4, 3], activations: ['sigmoid', 'sigmoid'], cost: 'quadratic' }, new Random(8), 'scaled');
+  const text = serializeNetwork2(net);
+  const x = [0.1, 0.5, 0.9, 0.3, 0.7];
+  // Only the standard library, as network2.load reads it: json, then layer by layer σ(w·a + b).
+  const python = `
+import json, math, sys
+m = json.loads(sys.stdin.read())
+assert m["cost"] == "QuadraticCost" and m["sizes"] == [5, 4, 3]
+a = ${JSON.stringify(x)}
+for w, b in zip(m["weights"], m["biases"]):
+    a = [1 / (1 + math.exp(-(sum(wk * ak for wk, ak in zip(row, a)) + bj[0]))) for row, bj in zip(w, b)]
+print(json.dumps(a))`;
+  const out = JSON.parse(execFileSync('python3', ['-c', python], { input: text, encoding: 'utf8' })) as number[];
+  const ours = net.feedforward(x);
+  out.forEach((v, j) => assert.ok(Math.abs(v - ours[j]) < 1e-12));
+  // …and back again, exactly.
+  assert.deepEqual(parseModel(text).network.params, net.params);
+});
+
+test('network2 cannot hold a softmax or ReLU network', () => {
+  assert.throws(() => serializeNetwork2(randomNet()), /network2 format holds only sigmoid networks/);
+});
+
+function refuses(text: string, pattern: RegExp): void {
+  assert.throws(
+    () => parseModel(text, 'bad.json'),
+    (e: unknown) => e instanceof DigitNetError && e.exitCode === 1 && e.message.startsWith('bad.json: ') && pattern.test(e.message),
+  );
+}
+
+test('refuses bad model files with one clear message each', () => {
+  const good = JSON.parse(serializeModel(randomNet(), {}, 'json')) as Record<string, unknown>;
+  const variant = (change: (m: Record<string, any>) => void) => {
+    const m = structuredClone(good) as Record<string, any>;
+    change(m);
+    return JSON.stringify(m);
+  };
+  const text = JSON.stringify(good);
+  refuses('', /the file is empty/);
+  refuses(text.slice(0, text.length / 2), /truncated or invalid/);
+  refuses('[1, 2]', /expected a JSON object/);
+  refuses('{"hello": 1}', /not a DigitNet or network2 model file/);
+  refuses(variant((m) => (m.version = MODEL_VERSION + 1)), /written by a newer DigitNet \(model format version 2/);
+  refuses(variant((m) => (m.sizes = [784, 17, 10])), /layer 1 weights: expected 17×784, found 16 rows/);
+  refuses(variant((m) => m.layers[0].weights[3].pop()), /layer 1 weights: expected 16×784, row 3 has 783 columns/);
+  refuses(variant((m) => m.layers[1].biases.push(0)), /layer 2 biases: expected 10 values, found 11/);
+  refuses(variant((m) => (m.layers[0].weights[0][0] = 'x')), /value "x" is not a finite number/);
+  refuses(text.replace(/"weights":\[\[(-?[\d.e-]+)/, '"weights":[[1e999'), /value null is not a finite number|not a finite number/);
+  refuses(variant((m) => (m.activations = ['softmax', 'softmax'])), /softmax is only allowed on the output layer/);
+  refuses(variant((m) => (m.activations = ['relu', 'swish'])), /unknown activation "swish"/);
+  refuses(variant((m) => (m.encoding = 'base64-float32')), /layer 1 weights: expected a base64 string/);
+  const compact = JSON.parse(serializeModel(randomNet(), {}, 'compact')) as Record<string, any>;
+  compact.layers[0].weights = compact.layers[0].weights.slice(0, 100);
+  refuses(JSON.stringify(compact), /layer 1 weights: .*found 75 bytes|layer 1 weights: expected 12544 float32 values/);
+  refuses('{"sizes":[2,2],"weights":[[[1,2],[3,4]]],"biases":[[[1],[2]]],"cost":"LogCost"}', /network2 cost must be QuadraticCost or CrossEntropyCost/);
+});
+
+test('digitnet eval refuses a bad model file with one line, and leaves it as it was', () => {
+  withTempDir((dir) => {
+    const path = join(dir, 'truncated.json');
+    const text = serializeModel(randomNet(), {}, 'json');
+    writeFileSync(path, text.slice(0, 5000));
+    const r = runCli(['eval', '--model', path]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^digitnet: .*truncated\.json: not a model file: the JSON is truncated or invalid\n$/);
+    assert.equal(readFileSync(path, 'utf8'), text.slice(0, 5000));
+    const missing = runCli(['eval', '--model', join(dir, 'nope.json')]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^digitnet: model file not found: .*nope\.json\n$/);
+    writeFileSync(path, serializeModel(Network.create({ sizes: [10, 3, 10], activations: ['sigmoid', 'sigmoid'], cost: 'quadratic' }, new Random(1)), {}, 'json'));
+    const shape = runCli(['eval', '--model', path]);
+    assert.equal(shape.status, 2);
+    assert.match(shape.stderr, /maps 10 inputs to 10 outputs, the data has 784 pixels/);
+  });
+});
+
+test('a failed save leaves the old file whole', () => {
+  withTempDir((dir) => {
+    const path = join(dir, 'model.json');
+    saveModel(path, randomNet(), {}, 'json');
+    const before = readFileSync(path, 'utf8');
+    assert.throws(() => saveModel(join(dir, 'no-such-dir', 'model.json'), randomNet(), {}, 'json'), /cannot write .*ENOENT/);
+    // Same path, a save that fails (a softmax net has no network2 form): the old file stays.
+    assert.throws(() => saveModel(path, randomNet(), {}, 'network2'), /network2 format/);
+    assert.equal(readFileSync(path, 'utf8'), before);
+    assert.deepEqual(readdirSync(dir), ['model.json'], 'no temporary files left behind');
+  });
+});
