@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { loadMnist, loadPair } from '../src/data/mnist.js';
+import { loadMnist, loadPair, readIdxBytes } from '../src/data/mnist.js';
 import { encodeIdx, parseIdx } from '../src/data/idx.js';
 import { DigitNetError } from '../src/errors.js';
 import { withTempDir } from './helpers.js';
@@ -17,10 +17,15 @@ test('parses a 3-D unsigned-byte IDX file', () => {
   assert.deepEqual(Array.from(data), Array.from(body));
 });
 
-test('parses a gzipped IDX file', () => {
-  const { dims, data } = parseIdx(gzipSync(encodeIdx([2, 3, 4], body)));
-  assert.deepEqual(dims, [2, 3, 4]);
-  assert.deepEqual(Array.from(data), Array.from(body));
+test('reads a gzipped IDX file, whatever its name', () => {
+  withTempDir((dir) => {
+    const path = join(dir, 'plain-name');
+    writeFileSync(path, gzipSync(encodeIdx([2, 3, 4], body)));
+    const { dims, data } = parseIdx(readIdxBytes(path));
+    assert.deepEqual(dims, [2, 3, 4]);
+    assert.deepEqual(Array.from(data), Array.from(body));
+  });
+  assert.throws(() => parseIdx(gzipSync(encodeIdx([1], body.subarray(0, 1))), 'f.gz'), /f\.gz: gzipped; unpack it before parsing/);
 });
 
 function rejects(bytes: Uint8Array, pattern: RegExp): void {
@@ -54,8 +59,12 @@ test('rejects dimensions that disagree with the file length', () => {
 });
 
 test('rejects a corrupt gzip stream', () => {
-  const gz = gzipSync(encodeIdx([2, 3, 4], body));
-  rejects(gz.subarray(0, gz.length - 10), /not a valid gzip file/);
+  withTempDir((dir) => {
+    const gz = gzipSync(encodeIdx([2, 3, 4], body));
+    const path = join(dir, 'broken.gz');
+    writeFileSync(path, gz.subarray(0, gz.length - 10));
+    assert.throws(() => readIdxBytes(path), /broken\.gz: not a valid gzip file/);
+  });
 });
 
 /** Write a tiny four-file dataset; `mutate` may break one file. */

@@ -2,10 +2,10 @@
  * The IDX file format of MNIST (http://yann.lecun.com/exdb/mnist/):
  * two zero bytes, a type byte (0x08 = unsigned byte), the number of
  * dimensions, then each dimension as a big-endian uint32, then the data.
- * Gzipped files are unpacked first. Every way a file can be wrong gets its
- * own message naming the file, because a user will have to go and fix it.
+ * Every way a file can be wrong gets its own message naming the file, because
+ * a user will have to go and fix it. Pure (no Node APIs) so the browser parses
+ * the same bytes the same way; mnist.ts unpacks gzipped files before this.
  */
-import { gunzipSync } from 'node:zlib';
 import { DigitNetError } from '../errors.js';
 
 export interface IdxArray {
@@ -15,15 +15,14 @@ export interface IdxArray {
 
 const UBYTE = 0x08;
 
-/** Parse IDX bytes (optionally gzipped). `name` is used in error messages. */
+/** True for bytes that start with the gzip signature. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Parse IDX bytes (already unpacked if they were gzipped). `name` is used in error messages. */
 export function parseIdx(bytes: Uint8Array, name = 'IDX file'): IdxArray {
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new DigitNetError(`${name}: not a valid gzip file (${(e as Error).message})`);
-    }
-  }
+  if (isGzip(bytes)) throw new DigitNetError(`${name}: gzipped; unpack it before parsing`);
   if (bytes.length < 4) {
     throw new DigitNetError(`${name}: too short to be an IDX file (${bytes.length} bytes)`);
   }

@@ -8,9 +8,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { DigitNetError } from '../errors.js';
 import { type Dataset, sliceDataset } from './dataset.js';
-import { parseIdx } from './idx.js';
+import { isGzip, parseIdx } from './idx.js';
 
 export interface MnistSplit {
   train: Dataset;
@@ -73,8 +74,8 @@ export function loadMnist(options: LoadOptions = {}): MnistSplit {
 export function loadPair(dir: string, prefix: 'train' | 't10k'): Dataset {
   const imagesPath = findFile(dir, `${prefix}-images`, 'idx3-ubyte');
   const labelsPath = findFile(dir, `${prefix}-labels`, 'idx1-ubyte');
-  const images = parseIdx(readFileSync(imagesPath), imagesPath);
-  const labels = parseIdx(readFileSync(labelsPath), labelsPath);
+  const images = parseIdx(readIdxBytes(imagesPath), imagesPath);
+  const labels = parseIdx(readIdxBytes(labelsPath), labelsPath);
   if (images.dims.length !== 3) {
     throw new DigitNetError(`${imagesPath}: expected 3 dimensions (count×rows×columns), found ${images.dims.length}`);
   }
@@ -91,6 +92,17 @@ export function loadPair(dir: string, prefix: 'train' | 't10k'): Dataset {
     }
   }
   return { images: images.data, labels: labels.data, count, inputSize: rows * cols, classes: CLASSES };
+}
+
+/** A file's bytes, unpacked when gzipped (whatever its name says). */
+export function readIdxBytes(path: string): Uint8Array {
+  const bytes = readFileSync(path);
+  if (!isGzip(bytes)) return bytes;
+  try {
+    return gunzipSync(bytes);
+  } catch (e) {
+    throw new DigitNetError(`${path}: not a valid gzip file (${(e as Error).message})`);
+  }
 }
 
 function findFile(dir: string, stem: string, kind: string): string {
