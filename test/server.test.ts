@@ -1,0 +1,140 @@
+/** The HTTP server: the API's answers, and every kind of bad request getting the right status without harm. */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request, type Server } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { defaultDataDir } from '../src/data/mnist.js';
+import { Network } from '../src/nn/network.js';
+import { Random } from '../src/random.js';
+import { createDigitNetServer } from '../src/server/server.js';
+
+const net = Network.create({ sizes: [784, 12, 10], activations: ['relu', 'softmax'], cost: 'log-likelihood' }, new Random(4), 'he');
+let server: Server;
+let base: string;
+let port: number;
+let assets: string;
+
+before(async () => {
+  assets = mkdtempSync(join(tmpdir(), 'digitnet-assets-'));
+  mkdirSync(join(assets, 'sub'));
+  writeFileSync(join(assets, 'index.html'), '<!doctype html><title>DigitNet</title>');
+  writeFileSync(join(assets, 'sub', 'app.js'), 'console.log(1)');
+  server = createDigitNetServer({ model: net, assetsDir: assets, mnistDir: defaultDataDir(), maxBodyBytes: 64 * 1024 });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
+});
+
+after(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  rmSync(assets, { recursive: true, force: true });
+});
+
+const pixels = (n = 784, v = 0.5) => Array.from({ length: n }, (_, i) => (i % 7 === 0 ? v : 0));
+
+async function post(body: string | Uint8Array, type: string): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${base}/api/predict`, { method: 'POST', body, headers: { 'Content-Type': type } });
+  return { status: res.status, json: await res.json() };
+}
+
+/** A raw request, path untouched (fetch would normalise "..") */
+function raw(method: string, path: string, headers: Record<string, string> = {}, body?: Buffer): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('health names the version and the model', async () => {
+  const res = await fetch(`${base}/api/health`);
+  assert.equal(res.status, 200);
+  const json = (await res.json()) as { status: string; model: { sizes: number[] } };
+  assert.equal(json.status, 'ok');
+  assert.deepEqual(json.model.sizes, [784, 12, 10]);
+});
+
+test('predict from JSON pixels answers as the network does', async () => {
+  const input = pixels();
+  const { status, json } = await post(JSON.stringify({ pixels: input }), 'application/json');
+  assert.equal(status, 200);
+  assert.equal(json.digit, net.predict(input));
+  assert.equal(json.probabilities.length, 10);
+  assert.ok(Math.abs(json.probabilities.reduce((a: number, b: number) => a + b) - 1) < 1e-9);
+});
+
+test('bad predict requests get 400, 413 or 415 with a message', async () => {
+  const cases: [string | Uint8Array, string, number, RegExp][] = [
+    ['{"pixels": [1, 2', 'application/json', 400, /malformed JSON/],
+    ['{"pixels": 5}', 'application/json', 400, /expected \{"pixels"/],
+    [JSON.stringify({ pixels: pixels(783) }), 'application/json', 400, /expected 784 pixels, got 783/],
+    [JSON.stringify({ pixels: [...pixels(783), 'x'] }), 'application/json', 400, /pixel 783 must be a number in 0\.\.1/],
+    [JSON.stringify({ pixels: [...pixels(783), 1.5] }), 'application/json', 400, /pixel 783 must be a number in 0\.\.1, got 1\.5/],
+    ['pixels=1', 'text/plain', 415, /content type must be/],
+    [JSON.stringify({ pixels: pixels() }), 'application/x-www-form-urlencoded', 415, /content type must be/],
+    [new Uint8Array(100 * 1024), 'application/json', 413, /request body over 65536 bytes/],
+  ];
+  for (const [body, type, status, pattern] of cases) {
+    const r = await post(body, type);
+    assert.equal(r.status, status, `${type} ${String(body).slice(0, 30)}`);
+    assert.match(r.json.error, pattern);
+  }
+});
+
+test('a body over the cap without a Content-Length (chunked) also gets 413', async () => {
+  const r = await raw('POST', '/api/predict', { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' }, Buffer.alloc(100 * 1024, 32));
+  assert.equal(r.status, 413);
+});
+
+test('unknown paths are 404, wrong methods 405', async () => {
+  assert.equal((await fetch(`${base}/nope`)).status, 404);
+  assert.equal((await fetch(`${base}/api/predict`)).status, 405);
+  assert.equal((await fetch(`${base}/api/health`, { method: 'DELETE' })).status, 405);
+  assert.equal((await fetch(`${base}/api/mnist/secret-file`)).status, 404);
+});
+
+test('never serves a file outside its assets, however the path is spelled', async () => {
+  for (const path of ['/../package.json', '/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/etc/passwd', '/sub/..%2f..%2f..%2fetc/passwd', '/%2fetc%2fpasswd', '/%ZZ', '//etc/passwd']) {
+    const r = await raw('GET', path);
+    assert.ok(r.status === 404 || r.status === 400, `${path}: ${r.status}`);
+    assert.doesNotMatch(r.body, /root:|"name": "digitnet"/);
+  }
+  assert.equal((await raw('GET', '/')).status, 200);
+  assert.equal((await raw('GET', '/sub/app.js')).body, 'console.log(1)');
+});
+
+test('serves the MNIST files the page trains on', async () => {
+  const res = await fetch(`${base}/api/mnist/t10k-labels-idx1-ubyte`);
+  assert.equal(res.status, 200);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  assert.deepEqual(bytes, new Uint8Array(readFileSync(join(defaultDataDir(), 't10k-labels-idx1-ubyte'))));
+});
+
+test('a garbled request line gets 400 and the server carries on', async () => {
+  const r = await new Promise<string>((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d));
+    socket.on('close', () => resolve(text));
+  });
+  assert.match(r, /^HTTP\/1\.1 400/);
+  assert.equal((await fetch(`${base}/api/health`)).status, 200);
+});
+
+test('a bounded burst: 400 requests, 20 at a time, all answered correctly', async () => {
+  const body = JSON.stringify({ pixels: pixels() });
+  const expected = net.predict(pixels());
+  let ok = 0;
+  for (let round = 0; round < 20; round++) {
+    const results = await Promise.all(Array.from({ length: 20 }, () => post(body, 'application/json')));
+    ok += results.filter((r) => r.status === 200 && r.json.digit === expected).length;
+  }
+  assert.equal(ok, 400);
+});
