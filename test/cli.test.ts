@@ -86,6 +86,14 @@ test('bad usage exits 2 with one clear line', () => {
   assertCleanFailure(['fly'], 2, /unknown command 'fly'/);
 });
 
+test('a diverging run stops with one line instead of training on NaN', () => {
+  assertCleanFailure(
+    ['train', '--preset', 'best', '--layers', '784,30,10', '--train-size', '500', '--epochs', '3', '--eta', '1000', '--quiet'],
+    1,
+    /training diverged in epoch \d+: the weights are no longer finite numbers; try a smaller learning rate \(now 1000\)/,
+  );
+});
+
 test('bad data exits 1 naming the problem', () => {
   assertCleanFailure(['train', '--data', '/no/such/folder'], 1, /data folder not found: \/no\/such\/folder/);
   withTempDir((dir) => {

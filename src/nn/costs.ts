@@ -79,9 +79,9 @@ function minusOneHot(
   for (let j = 0; j < length; j++) delta[offset + j] = a[offset + j] - (j === label ? 1 : 0);
 }
 
-/** ln p, floored so a saturated output gives a large finite cost rather than Infinity. */
+/** ln p, floored so a saturated output gives a large finite cost rather than Infinity; NaN stays NaN so divergence shows. */
 function safeLog(p: number): number {
-  return Math.log(p > 1e-300 ? p : 1e-300);
+  return Number.isNaN(p) ? NaN : Math.log(Math.max(p, 1e-300));
 }
 
 const BY_NAME: Record<CostName, Cost> = {

@@ -9,7 +9,7 @@ import { type ActivationName, isActivationName } from '../nn/activations.js';
 import { type CostName, isCostName } from '../nn/costs.js';
 import { checkSpec, type InitName, INIT_NAMES, type NetworkSpec } from '../nn/network.js';
 import { checkTrainOptions } from './trainer.js';
-import { type Schedule, checkSchedule } from './schedule.js';
+import type { Schedule } from './schedule.js';
 
 export interface TrainConfig {
   /** Layer sizes, input first. */
@@ -101,10 +101,6 @@ export function checkConfig(config: TrainConfig): void {
   }
   if (!INIT_NAMES.includes(config.init)) throw new UsageError(`unknown initialisation '${config.init}' (${INIT_NAMES.join(', ')})`);
   if (config.nesterov && config.momentum === 0) throw new UsageError('Nesterov momentum needs a momentum > 0');
-  if (config.earlyStop !== null && (!Number.isInteger(config.earlyStop) || config.earlyStop < 1)) {
-    throw new UsageError(`early stopping patience must be a positive integer, got ${config.earlyStop}`);
-  }
   if (!Number.isSafeInteger(config.seed) || config.seed < 0) throw new UsageError(`seed must be an integer ≥ 0, got ${config.seed}`);
-  checkSchedule(config.schedule);
   checkSpec(specOf(config));
 }

@@ -7,11 +7,11 @@
  * so a caller can draw progress or stop it with an AbortSignal.
  */
 import type { Dataset } from '../data/dataset.js';
-import { UsageError } from '../errors.js';
+import { DigitNetError, UsageError } from '../errors.js';
 import type { Kernels, TrainingEngine } from '../kernels/types.js';
 import type { Network } from '../nn/network.js';
 import type { Random, RandomState } from '../random.js';
-import { nextEta, type Schedule, type ScheduleState } from './schedule.js';
+import { checkSchedule, nextEta, type Schedule, type ScheduleState } from './schedule.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -129,13 +129,17 @@ export interface TrainResult {
 const CHUNK = 5000;
 
 /** Check options a user typed; throw a UsageError naming the first bad one. */
-export function checkTrainOptions(o: Pick<TrainOptions, 'epochs' | 'batchSize' | 'eta' | 'l2' | 'momentum'>): void {
+export function checkTrainOptions(o: Pick<TrainOptions, 'epochs' | 'batchSize' | 'eta' | 'l2' | 'momentum' | 'schedule' | 'earlyStop'>): void {
   if (!Number.isInteger(o.epochs) || o.epochs < 1) throw new UsageError(`epochs must be a positive integer, got ${o.epochs}`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new UsageError(`batch size must be a positive integer, got ${o.batchSize}`);
   if (!Number.isFinite(o.eta) || o.eta <= 0) throw new UsageError(`learning rate must be a positive number, got ${o.eta}`);
   if (o.l2 !== undefined && (!Number.isFinite(o.l2) || o.l2 < 0)) throw new UsageError(`L2 strength must be a number ≥ 0, got ${o.l2}`);
   if (o.momentum !== undefined && (!Number.isFinite(o.momentum) || o.momentum < 0 || o.momentum >= 1)) {
     throw new UsageError(`momentum must be in [0, 1), got ${o.momentum}`);
+  }
+  if (o.schedule) checkSchedule(o.schedule);
+  if (o.earlyStop != null && (!Number.isInteger(o.earlyStop) || o.earlyStop < 1)) {
+    throw new UsageError(`early stopping patience must be a positive integer, got ${o.earlyStop}`);
   }
 }
 
@@ -189,6 +193,7 @@ export async function train(net: Network, data: TrainData, options: TrainOptions
     if (resume?.velocity && momentum > 0) engine.writeVelocity(resume.velocity);
     const result: TrainResult = { epochs: state.history, best: state.best, test: null, aborted: false, stoppedEarly: false };
     const order = new Uint32Array(N);
+    const scratch = new Float64Array(net.params.length);
     const chunk = Math.ceil(CHUNK / options.batchSize) * options.batchSize;
     const predictions = new Uint8Array(Math.max(data.validation.count, data.test?.count ?? 0, options.monitorTrainingCost ? N : 0));
 
@@ -248,6 +253,10 @@ export async function train(net: Network, data: TrainData, options: TrainOptions
       const t1 = performance.now();
       const { correct, cost } = score(engine, data.validation, predictions);
       const t2 = performance.now();
+      engine.readParams(scratch);
+      if (!Number.isFinite(cost) || !scratch.every(Number.isFinite)) {
+        throw new DigitNetError(`training diverged in epoch ${epoch}: the weights are no longer finite numbers; try a smaller learning rate (now ${eta})`);
+      }
       const event: EpochEvent = {
         type: 'epoch',
         epoch,
