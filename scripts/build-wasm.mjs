@@ -9,7 +9,6 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = join(root, 'src/kernels/wasm/assembly');
@@ -27,6 +26,8 @@ const newest = Math.max(...inputs.map(mtime));
 if (!process.argv.includes('--force') && mtime(output) >= newest) process.exit(0);
 
 mkdirSync(dirname(output), { recursive: true });
+// Imported only now: loading the compiler (Binaryen) alone takes a second.
+const { default: asc } = await import('assemblyscript/asc');
 const { error, stderr } = await asc.main([
   entry,
   '--outFile', output,
