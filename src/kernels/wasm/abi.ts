@@ -31,6 +31,8 @@ export const H_IMAGES = 7;
 export const H_LABELS = 8;
 /** Leaky ReLU's slope for z < 0 (f32), written from nn/activations.ts so it is defined once. */
 export const H_LEAKY_SLOPE = 9;
+/** 256 float32: the input value of each pixel byte, byte/255 (a table: a float division per pixel costs more). */
+export const H_PIXEL_VALUES = 10;
 export const HEADER_WORDS = 16;
 
 // Layer descriptor words (layer l's block starts at word HEADER_WORDS + l·LAYER_WORDS).

@@ -197,6 +197,9 @@ export class WasmEngine implements TrainingEngine {
     ints[abi.H_IMAGES] = this.plan.images;
     ints[abi.H_LABELS] = this.plan.labels;
     floats[abi.H_LEAKY_SLOPE] = LEAKY_SLOPE;
+    ints[abi.H_PIXEL_VALUES] = this.plan.pixelValues;
+    const pixelValues = this.floats(this.plan.pixelValues, 256);
+    for (let byte = 0; byte < 256; byte++) pixelValues[byte] = byte / 255;
     layers.forEach((layer: LayerPlan, l) => {
       const at = abi.HEADER_WORDS + l * abi.LAYER_WORDS;
       ints[at + abi.L_IN] = layer.I;

@@ -31,6 +31,8 @@ export interface LayerPlan {
 export interface MemoryPlan {
   /** The configuration block (abi.ts). */
   config: number;
+  /** 256 float32: byte/255 for each pixel byte. */
+  pixelValues: number;
   layers: LayerPlan[];
   /** A chunk of the shuffled order: orderCapacity u32. */
   order: number;
@@ -54,6 +56,7 @@ export function planMemory(base: number, sizes: readonly number[], rows: number,
     return at;
   };
   const config = take((HEADER_WORDS + (sizes.length - 1) * LAYER_WORDS) * 4);
+  const pixelValues = take(256 * 4);
   const layers: LayerPlan[] = [];
   for (let l = 1; l < sizes.length; l++) {
     const I = sizes[l - 1];
@@ -78,5 +81,5 @@ export function planMemory(base: number, sizes: readonly number[], rows: number,
   const order = take(orderCapacity * 4);
   const labels = take(trainCount);
   const images = take(trainCount * sizes[0]);
-  return { config, layers, order, orderCapacity, labels, images, end: next };
+  return { config, pixelValues, layers, order, orderCapacity, labels, images, end: next };
 }

@@ -10,7 +10,7 @@
  * layer (Op = O rounded up to a multiple of 4), N examples.
  */
 import {
-  H_BATCH, H_COST, H_IMAGES, H_LABELS, H_LAYERS, H_LEAKY_SLOPE,
+  H_BATCH, H_COST, H_IMAGES, H_LABELS, H_LAYERS, H_LEAKY_SLOPE, H_PIXEL_VALUES,
   L_A, L_ACT, L_B, L_DELTA, L_IN, L_LIST_COUNT, L_LIST_ROW, L_LIST_VALUE, L_OUT, L_OUT_PADDED, L_W, L_Z,
 } from "../abi";
 import { activateRow } from "./activations";
@@ -65,6 +65,7 @@ export function evaluate(cfg: usize, images: usize, labels: usize, predictions: 
 function forwardRow(cfg: usize, r: i32, image: usize): void {
   const L = header(cfg, H_LAYERS);
   const slope = headerF32(cfg, H_LEAKY_SLOPE);
+  const pixelValues = <usize>header(cfg, H_PIXEL_VALUES);
   let prev: usize = 0; // the previous layer's activations, row r
   for (let l = 0; l < L; l++) {
     const ly = layer(cfg, l);
@@ -74,7 +75,7 @@ function forwardRow(cfg: usize, r: i32, image: usize): void {
     const listAt = (<usize>r * <usize>I) << 2;
     const rows = pointer(ly, L_LIST_ROW) + listAt;
     const values = pointer(ly, L_LIST_VALUE) + listAt;
-    const n = l == 0 ? listPixels(image, I, rowBytes, rows, values) : listActivations(prev, I, rowBytes, rows, values);
+    const n = l == 0 ? listPixels(image, I, pixelValues, rowBytes, rows, values) : listActivations(prev, I, rowBytes, rows, values);
     store<i32>(pointer(ly, L_LIST_COUNT) + (<usize>r << 2), n);
     const at = <usize>r * <usize>rowBytes;
     const z = pointer(ly, L_Z) + at;

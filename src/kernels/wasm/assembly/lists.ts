@@ -7,8 +7,8 @@
  * The lists are kept until the batch's update, which reuses them.
  */
 
-/** List the nonzero bytes of one image (I bytes) as (k·rowBytes, byte/255); returns how many. */
-export function listPixels(image: usize, I: i32, rowBytes: i32, rows: usize, values: usize): i32 {
+/** List the nonzero bytes of one image (I bytes) as (k·rowBytes, byte/255 from the 256-entry table `pixelValues`); returns how many. */
+export function listPixels(image: usize, I: i32, pixelValues: usize, rowBytes: i32, rows: usize, values: usize): i32 {
   let n: usize = 0; // list length in bytes (4 per entry)
   let k = 0;
   const zero = i8x16.splat(0);
@@ -19,7 +19,7 @@ export function listPixels(image: usize, I: i32, rowBytes: i32, rows: usize, val
       const p = k + ctz(mask);
       mask &= mask - 1;
       store<i32>(rows + n, p * rowBytes);
-      store<f32>(values + n, <f32>load<u8>(image + <usize>p) / <f32>255);
+      store<f32>(values + n, load<f32>(pixelValues + (<usize>load<u8>(image + <usize>p) << 2)));
       n += 4;
     }
   }
@@ -27,7 +27,7 @@ export function listPixels(image: usize, I: i32, rowBytes: i32, rows: usize, val
     const byte = load<u8>(image + <usize>k);
     if (byte != 0) {
       store<i32>(rows + n, k * rowBytes);
-      store<f32>(values + n, <f32>byte / <f32>255);
+      store<f32>(values + n, load<f32>(pixelValues + (<usize>byte << 2)));
       n += 4;
     }
   }
