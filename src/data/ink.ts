@@ -3,13 +3,14 @@
  * there is a full-strength stroke, whatever the paper's shade and whichever
  * of ink and paper is the darker. The steps:
  *  1. the paper level is the median of the border (a ring 2% of the shorter
- *     side wide), its noise the border's median absolute deviation;
+ *     side wide), its noise σ the border's trimmed spread (noiseDeviation);
  *  2. the ink is the side (darker or lighter than the paper) with more
- *     mass beyond the noise, unless the caller says which;
- *  3. ink = distance from the paper level, scaled so the 90th percentile
- *     of the clearly-inked pixels is 1 (a stroke's core), capped at 1;
- *  4. faint values (below 4 noise deviations, and at least 5%) are cut with
- *     a soft threshold that keeps anti-aliased edges smooth;
+ *     mass beyond the noise floor max(4σ, 8), unless the caller says which;
+ *  3. ink = distance from the paper level, divided by the stroke-core level
+ *     (inkLevel) and capped at 1; under 24 grey levels (or 6σ) of contrast
+ *     there is no digit;
+ *  4. faint values (under 4σ, and at least 5% of the core level) are cut
+ *     with a soft threshold, (u − t)/(1 − t), that keeps edges anti-aliased;
  *  5. specks (8-connected blobs with under 5% of the largest blob's ink)
  *     are removed, so dust and JPEG noise cannot stretch the bounding box.
  * It assumes evenly lit paper: a photo with a strong shadow or gradient may
@@ -53,8 +54,8 @@ export function inkMap(grey: ArrayLike<number>, w: number, h: number, polarity: 
   }
   const level = inkLevel(inked.subarray(0, count), w * h, floor);
   if (level < Math.max(MIN_CONTRAST, 6 * sigma)) {
-    const contrast = Math.round(level);
-    throw new DigitNetError(`${name}: no digit found (no ${dark ? 'dark' : 'light'} marks stand out from the background: contrast ${contrast} of 255)`);
+    const marks = polarity === 'auto' ? 'marks' : `${polarity} marks`;
+    throw new DigitNetError(`${name}: no digit found (no ${marks} stand out from the background: contrast ${Math.round(level)} of 255)`);
   }
 
   const t = Math.min(0.5, Math.max(MIN_THRESHOLD, (4 * sigma) / level));
