@@ -17,7 +17,13 @@ import { DigitNetError } from '../errors.js';
 import { MAX_IMAGE_PIXELS, readImageHeader } from './image-header.js';
 import type { RasterImage } from './raster.js';
 
-/** jpeg-js's own memory cap: a 50 MP colour JPEG needs ~1 GB by its count (coefficients + RGBA). */
+/**
+ * jpeg-js's own memory cap. By its count (4-byte coefficients, 1-byte
+ * component planes, then RGB and RGBA copies) a 50 MP colour JPEG needs
+ * about 690 MB with the usual 4:2:0 chroma and 1,050 MB at full chroma
+ * resolution (4:4:4); 1,200 lets both through. Real use is higher still:
+ * each 8×8 block is its own Int32Array.
+ */
 const JPEG_MAX_MEMORY_MB = 1200;
 
 /** Decode PNG or JPEG bytes to RGBA; `name` (the file name) starts every error message. */
@@ -28,9 +34,13 @@ export function decodeImage(bytes: Uint8Array, name = 'image'): RasterImage {
   try {
     image = header.format === 'png' ? decodePng(bytes) : decodeJpeg(bytes);
   } catch (e) {
+    const reason = oneLine(e);
+    if (/maxMemoryUsageInMB|maxResolutionInMP|allocate/.test(reason)) {
+      throw new DigitNetError(`${name}: the ${kind} is too large to decode here (${reason}): scale it down first`);
+    }
     // A PNG's chunks were checked complete, so a PNG that fails here is corrupt, not cut off.
     const what = header.format === 'png' ? 'corrupt PNG' : 'corrupt or truncated JPEG';
-    throw new DigitNetError(`${name}: ${what} (${oneLine(e)})`);
+    throw new DigitNetError(`${name}: ${what} (${reason})`);
   }
   if (image.width !== header.width || image.height !== header.height) {
     throw new DigitNetError(`${name}: corrupt ${kind} (header says ${header.width}×${header.height}, decoded ${image.width}×${image.height})`);

@@ -50,7 +50,8 @@ export function readImageHeader(bytes: Uint8Array, name = 'image'): ImageHeader 
     throw new DigitNetError(`${name}: not a PNG or JPEG image (${what})`);
   }
   checkSize(header, name);
-  if (header.format === 'png') checkPngChunks(bytes, name);
+  if (header.format === 'png') checkPngChunks(bytes, header, name);
+  else checkJpegLength(bytes, header, name);
   return header;
 }
 
@@ -66,6 +67,11 @@ function checkSize({ format, width, height }: ImageHeader, name: string): void {
     );
   }
 }
+
+/** Samples per pixel of each PNG colour type. */
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Deflate's best case is 258 bytes from 2 bits: 1032 to 1; 1040 leaves room for the zlib wrapper. */
+const DEFLATE_MAX_RATIO = 1040;
 
 /** The bit depths each PNG colour type allows (0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA). */
 const PNG_DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
@@ -93,18 +99,28 @@ function readPngHeader(bytes: Uint8Array, name: string): ImageHeader {
  * Walk the chunks (length, type, data, CRC) to the IEND chunk, so that a
  * cut-off file gets a plain "truncated" error instead of a decoder's riddle.
  */
-function checkPngChunks(bytes: Uint8Array, name: string): void {
+function checkPngChunks(bytes: Uint8Array, { width, height }: ImageHeader, name: string): void {
   let p = 8;
   let imageData = false;
+  let compressed = 0;
   while (p + 8 <= bytes.length) {
     const length = uint32(bytes, p);
     const type = ascii(bytes, p + 4, 4);
     if (p + 12 + length > bytes.length) {
       throw new DigitNetError(`${name}: truncated PNG (the file ends inside its ${JSON.stringify(type)} chunk, after ${bytes.length} bytes)`);
     }
-    if (type === 'IDAT') imageData = true;
+    if (type === 'IDAT') {
+      imageData = true;
+      compressed += length;
+    }
     if (type === 'IEND') {
       if (!imageData) throw new DigitNetError(`${name}: corrupt PNG (no image data: the file has no IDAT chunk)`);
+      // Deflate packs at most 1032 bytes into one, so fewer compressed bytes than this cannot be whole:
+      // refusing them keeps a tiny file from making the decoder allocate for a huge image.
+      const rowBytes = 1 + Math.ceil((width * PNG_CHANNELS[bytes[25]] * bytes[24]) / 8);
+      if (compressed * DEFLATE_MAX_RATIO < height * rowBytes) {
+        throw new DigitNetError(`${name}: corrupt PNG (${compressed} bytes of compressed image data are too few for ${width}×${height} pixels)`);
+      }
       return;
     }
     p += 12 + length;
@@ -144,6 +160,18 @@ function readJpegHeader(bytes: Uint8Array, name: string): ImageHeader {
     p += length;
   }
   throw new DigitNetError(`${name}: truncated JPEG (the file ends before its frame header)`);
+}
+
+/**
+ * Every 8×8 block of a baseline or progressive JPEG costs at least one bit
+ * (its DC code), so a file with fewer bytes than blocks/8 cannot be whole;
+ * refusing it keeps a few bytes from making the decoder allocate for a huge image.
+ */
+function checkJpegLength(bytes: Uint8Array, { width, height }: ImageHeader, name: string): void {
+  const blocks = Math.ceil(width / 8) * Math.ceil(height / 8);
+  if (bytes.length * 8 < blocks) {
+    throw new DigitNetError(`${name}: corrupt or truncated JPEG (${bytes.length} bytes are too few for ${width}×${height} pixels)`);
+  }
 }
 
 function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
