@@ -85,6 +85,7 @@ test('an empty file, text, and other image formats are refused by name', () => {
   rejects(new TextEncoder().encode('hello, this is not a picture'), /not a PNG or JPEG image \(unknown file signature\)/);
   rejects(new TextEncoder().encode('GIF89a\x01\x00\x01\x00'), /not a PNG or JPEG image \(it looks like a GIF image\)/);
   rejects(new TextEncoder().encode('RIFF\x00\x00\x00\x00WEBPVP8 '), /it looks like a WebP image/);
+  rejects(new TextEncoder().encode('\0\0\0\x18ftypheic\0\0\0\0'), /it looks like a HEIC\/AVIF image/);
   rejects(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>'), /it looks like an SVG or other text file/);
 });
 

@@ -10,6 +10,10 @@
  * pngjs's sync reader needs Node's `zlib`, `stream`, `util` and `Buffer`:
  * in a browser, decode with the browser itself (canvas ImageData is already
  * a RasterImage) rather than bundling this file.
+ *
+ * Known gap: for an interlaced PNG, pngjs inflates without an output cap,
+ * so a small interlaced file with a hostile compressed stream could inflate
+ * to more than its declared size before pngjs notices.
  */
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';

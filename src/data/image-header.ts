@@ -29,15 +29,17 @@ const OTHER_FORMATS: { name: string; test: (b: Uint8Array) => boolean }[] = [
   { name: 'a WebP image', test: (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP' },
   { name: 'a BMP image', test: (b) => ascii(b, 0, 2) === 'BM' },
   { name: 'a TIFF image', test: (b) => ascii(b, 0, 4) === 'II*\0' || ascii(b, 0, 4) === 'MM\0*' },
-  { name: 'a HEIC/AVIF image', test: (b) => ascii(b, 4, 4) === 'ftyp' },
+  { name: 'a HEIC/AVIF image', test: (b) => ascii(b, 4, 4) === 'ftyp' && /^(hei[cx]|hev[cx]|mif1|msf1|avi[fs])$/.test(ascii(b, 8, 4)) },
+  { name: 'a video or other ISO media file', test: (b) => ascii(b, 4, 4) === 'ftyp' },
   { name: 'a PDF document', test: (b) => ascii(b, 0, 4) === '%PDF' },
   { name: 'an SVG or other text file', test: (b) => /^\s*</.test(ascii(b, 0, 16)) },
 ];
 
 /**
  * Identify the format and read the declared size; throw a DigitNetError
- * naming `name` if the bytes are not a PNG or JPEG, or the size is 0 or
- * beyond MAX_IMAGE_SIDE / MAX_IMAGE_PIXELS.
+ * naming `name` if the bytes are not a PNG or JPEG, if the size is 0 or
+ * beyond MAX_IMAGE_SIDE / MAX_IMAGE_PIXELS, if a PNG's chunks stop short of
+ * IEND, or if the file is too small to hold that many pixels at all.
  */
 export function readImageHeader(bytes: Uint8Array, name = 'image'): ImageHeader {
   if (bytes.length === 0) throw new DigitNetError(`${name}: the file is empty`);
