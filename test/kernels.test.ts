@@ -261,6 +261,22 @@ for (const set of KERNEL_SETS) {
       assert.deepEqual(velocityOf(pieces, net), velocityOf(whole, net));
     });
 
+    test('setTrainImages: training goes on with the new pixels, as on a dataset that had them from the start', () => {
+      const shape = SHAPES[2];
+      const net = makeNetwork(shape);
+      const first = makeData(shape);
+      const second = { ...first, images: makeData(shape, 9).images };
+      const order = orderOf(N);
+      const options: UpdateOptions = { batchSize: 3, eta: ETA, ...RULES['momentum + L2'] };
+      const swapped = set.kernels.createEngine(net, first, { ...options });
+      swapped.setTrainImages(second.images);
+      swapped.trainBatches(order, 0, N);
+      const direct = set.kernels.createEngine(net, second, { ...options });
+      direct.trainBatches(order, 0, N);
+      assert.deepEqual(paramsOf(swapped, net), paramsOf(direct, net));
+      assert.throws(() => swapped.setTrainImages(new Uint8Array(7)), RangeError);
+    });
+
     test('setLearningRate changes η for the next batches', () => {
       const shape = SHAPES[0];
       const net = makeNetwork(shape);

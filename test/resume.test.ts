@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { scaledDistortion } from '../src/data/augment.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
 import { loadKernels } from '../src/kernels/index.js';
@@ -31,7 +32,15 @@ const config: TrainConfig = {
 
 const wasmKernels = await loadKernels('wasm', (reason) => assert.fail(reason));
 
-async function run(options: { stopAt?: { epoch: number; done: number }; resume?: TrainState; earlyStop?: number; kernels?: Kernels } = {}) {
+interface RunOptions {
+  stopAt?: { epoch: number; done: number };
+  resume?: TrainState;
+  earlyStop?: number;
+  kernels?: Kernels;
+  augment?: boolean;
+}
+
+async function run(options: RunOptions = {}) {
   const rng = new Random(config.seed);
   const net = Network.create(specOf(config), rng, config.init);
   const abort = new AbortController();
@@ -40,6 +49,7 @@ async function run(options: { stopAt?: { epoch: number; done: number }; resume?:
     ...config,
     earlyStop: options.earlyStop ?? null,
     kernels: options.kernels ?? referenceKernels,
+    augmentation: options.augment ? { distortion: scaledDistortion(1), seed: config.seed } : null,
     rng,
     signal: abort.signal,
     resume: options.resume,
@@ -77,6 +87,15 @@ test('the wasm kernels resume exactly too: float32 weights and velocities surviv
   const resumed = await run({ kernels: wasmKernels, resume: viaFile(stopped.checkpoint!) });
   assert.deepEqual(resumed.net.params, whole.net.params);
   assert.deepEqual(resumed.result.epochs.map((e) => e.correct), whole.result.epochs.map((e) => e.correct));
+});
+
+test('with data augmentation: the resumed epoch sees the same distorted images', async () => {
+  const whole = await run({ kernels: wasmKernels, augment: true });
+  const plain = await run({ kernels: wasmKernels });
+  assert.notDeepEqual(whole.net.params, plain.net.params, 'augmentation changes the run');
+  const stopped = await run({ kernels: wasmKernels, augment: true, stopAt: { epoch: 2, done: 10000 } });
+  const resumed = await run({ kernels: wasmKernels, augment: true, resume: viaFile(stopped.checkpoint!) });
+  assert.deepEqual(resumed.net.params, whole.net.params);
 });
 
 test('resumed from an epoch boundary, too', async () => {

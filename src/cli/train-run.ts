@@ -5,6 +5,7 @@
  * stops at the next mini-batch, saves a checkpoint if one was asked for, and
  * exits with 130; a second Ctrl-C exits at once.
  */
+import { scaledDistortion } from '../data/augment.js';
 import { CLASSES, loadMnist } from '../data/mnist.js';
 import { DigitNetError, UsageError } from '../errors.js';
 import { type Checkpoint, saveCheckpoint } from '../io/checkpoint.js';
@@ -92,6 +93,7 @@ export async function runTraining(flags: TrainFlags, config: TrainConfig, resume
       nesterov: config.nesterov,
       schedule: config.schedule,
       earlyStop: config.earlyStop,
+      augmentation: config.augment > 0 ? { distortion: scaledDistortion(config.augment), seed: config.seed } : null,
       monitorTrainingCost: flags.trainCost,
       kernels,
       rng,
@@ -146,6 +148,7 @@ function describe(c: TrainConfig): string {
   if (c.momentum) parts.push(`${c.nesterov ? 'Nesterov ' : ''}momentum ${c.momentum}`);
   if (c.schedule.kind !== 'none') parts.push(`schedule ${formatSchedule(c.schedule)}`);
   if (c.earlyStop) parts.push(`early stop ${c.earlyStop}`);
+  if (c.augment) parts.push(`augment ${c.augment}`);
   parts.push(`seed ${c.seed}`);
   return parts.join(', ');
 }

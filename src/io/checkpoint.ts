@@ -84,6 +84,7 @@ export function parseCheckpoint(text: string, name = 'checkpoint'): Checkpoint {
   }
   if (!isObject(json.config)) fail('no "config"');
   const config = json.config as unknown as TrainConfig;
+  config.augment ??= 0; // checkpoints from before augmentation existed
   try {
     checkConfig(config);
   } catch (e) {

@@ -50,7 +50,7 @@ class ReferenceEngine implements TrainingEngine {
 
   constructor(
     private readonly net: Network,
-    private readonly train: Dataset,
+    private train: Dataset,
     private readonly options: UpdateOptions,
   ) {
     this.rows = Math.max(options.batchSize, EVAL_BATCH);
@@ -62,6 +62,12 @@ class ReferenceEngine implements TrainingEngine {
     this.nablaB = [new Float64Array(0), ...net.layers.map((layer) => new Float64Array(layer.biases.length))];
     this.velocity = new Float64Array(options.momentum > 0 ? net.params.length : 0);
     this.labels = new Uint8Array(this.rows);
+  }
+
+  setTrainImages(images: Uint8Array): void {
+    const size = this.train.count * this.train.inputSize;
+    if (images.length !== size) throw new RangeError(`expected ${size} training pixels, got ${images.length}`);
+    this.train = { ...this.train, images };
   }
 
   trainBatches(order: Uint32Array, from: number, to: number): void {

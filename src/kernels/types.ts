@@ -53,6 +53,12 @@ export interface TrainingEngine {
   /** Copy the momentum velocities into `out` (Network.params layout; zeros when μ = 0). */
   readVelocity(out: Float64Array): void;
   writeVelocity(v: Float64Array): void;
+  /**
+   * Replace the training images' pixels (same count and size as the bound
+   * training set; labels unchanged): augmentation hands in each epoch's
+   * distorted copy.
+   */
+  setTrainImages(images: Uint8Array): void;
   /** Change η between batches (learning-rate schedules). */
   setLearningRate(eta: number): void;
   /** Free what the engine holds (WASM memory). */

@@ -29,8 +29,13 @@ export interface TrainConfig {
   schedule: Schedule;
   /** Stop after this many epochs without a better validation score, and keep the best network; null: never. */
   earlyStop: number | null;
+  /** Data augmentation: how strongly each epoch's training images are distorted (0: not at all, 1: data/augment.ts's default). */
+  augment: number;
   seed: number;
 }
+
+/** Beyond 2× the default distortion (24° rotations, 5-pixel shifts) digits stop being themselves. */
+export const MAX_AUGMENT = 2;
 
 export type PresetName = 'reference' | 'best';
 export const PRESET_NAMES: readonly PresetName[] = ['reference', 'best'];
@@ -50,6 +55,7 @@ const reference: TrainConfig = {
   nesterov: false,
   schedule: { kind: 'none' },
   earlyStop: null,
+  augment: 0,
   seed: 1,
 };
 
@@ -68,6 +74,7 @@ const best: TrainConfig = {
   nesterov: true,
   schedule: { kind: 'step', every: 10, factor: 0.3 },
   earlyStop: null,
+  augment: 0,
   seed: 1,
 };
 
@@ -101,6 +108,9 @@ export function checkConfig(config: TrainConfig): void {
   }
   if (!INIT_NAMES.includes(config.init)) throw new UsageError(`unknown initialisation '${config.init}' (${INIT_NAMES.join(', ')})`);
   if (config.nesterov && config.momentum === 0) throw new UsageError('Nesterov momentum needs a momentum > 0');
+  if (!Number.isFinite(config.augment) || config.augment < 0 || config.augment > MAX_AUGMENT) {
+    throw new UsageError(`augmentation strength must be a number from 0 to ${MAX_AUGMENT}, got ${config.augment}`);
+  }
   if (!Number.isSafeInteger(config.seed) || config.seed < 0) throw new UsageError(`seed must be an integer ≥ 0, got ${config.seed}`);
   checkSpec(specOf(config));
 }

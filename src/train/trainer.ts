@@ -6,6 +6,7 @@
  * resumable `checkpoint` states), and yields to the event loop between chunks
  * so a caller can draw progress or stop it with an AbortSignal.
  */
+import { type Distortion, distortEpoch } from '../data/augment.js';
 import type { Dataset } from '../data/dataset.js';
 import { DigitNetError, UsageError } from '../errors.js';
 import type { Kernels, TrainingEngine } from '../kernels/types.js';
@@ -37,6 +38,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Continue a run from a checkpoint's state instead of starting at epoch 0. */
   resume?: TrainState;
+  /** Train each epoch on freshly distorted copies of the training images (seeded; see data/augment.ts). */
+  augmentation?: { distortion: Distortion; seed: number } | null;
 }
 
 export interface TrainData {
@@ -195,6 +198,8 @@ export async function train(net: Network, data: TrainData, options: TrainOptions
     const order = new Uint32Array(N);
     const scratch = new Float64Array(net.params.length);
     const chunk = Math.ceil(CHUNK / options.batchSize) * options.batchSize;
+    const augmentation = options.augmentation ?? null;
+    const augmented = augmentation ? new Uint8Array(N * data.train.inputSize) : null;
     const predictions = new Uint8Array(Math.max(data.validation.count, data.test?.count ?? 0, options.monitorTrainingCost ? N : 0));
 
     /** The state as it stands, copied so later training cannot change it. */
@@ -235,6 +240,11 @@ export async function train(net: Network, data: TrainData, options: TrainOptions
       const eta = state.schedule.eta;
       engine.setLearningRate(eta);
       let t0 = performance.now();
+      if (augmentation && augmented) {
+        // Done again for a resumed epoch: the distortions depend on (seed, epoch) only.
+        distortEpoch(data.train, augmented, augmentation.distortion, augmentation.seed, epoch);
+        engine.setTrainImages(augmented);
+      }
       while (from < N) {
         if (options.signal?.aborted) {
           result.aborted = true;

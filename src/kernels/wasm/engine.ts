@@ -53,6 +53,7 @@ export class WasmEngine implements TrainingEngine {
   private wasm: KernelExports | null;
   private readonly plan: MemoryPlan;
   private readonly trainCount: number;
+  private readonly inputSize: number;
   private readonly momentum: boolean;
 
   constructor(module: WebAssembly.Module, net: Network, train: Dataset, options: UpdateOptions) {
@@ -62,6 +63,7 @@ export class WasmEngine implements TrainingEngine {
     const instance = new WebAssembly.Instance(module, {});
     this.wasm = instance.exports as unknown as KernelExports;
     this.trainCount = train.count;
+    this.inputSize = train.inputSize;
     this.momentum = options.momentum > 0;
     // The order is copied in chunks of whole batches; a chunk as large as the training set is plenty.
     const orderCapacity = Math.max(1, Math.ceil(train.count / options.batchSize)) * options.batchSize;
@@ -71,6 +73,12 @@ export class WasmEngine implements TrainingEngine {
     this.bytes(this.plan.images, train.count * train.inputSize).set(train.images.subarray(0, train.count * train.inputSize));
     this.bytes(this.plan.labels, train.count).set(train.labels.subarray(0, train.count));
     this.writeParams(net.params);
+  }
+
+  setTrainImages(images: Uint8Array): void {
+    const size = this.trainCount * this.inputSize;
+    if (images.length !== size) throw new RangeError(`expected ${size} training pixels, got ${images.length}`);
+    this.bytes(this.plan.images, size).set(images);
   }
 
   trainBatches(order: Uint32Array, from: number, to: number): void {
