@@ -11,8 +11,17 @@ const flags = (f: Partial<TrainFlags>): TrainFlags => ({ preset: 'reference', fo
 test('the reference preset is the reference run', () => {
   assert.deepEqual(configFrom(flags({})), {
     layers: [784, 30, 25, 10], hidden: ['sigmoid', 'sigmoid'], output: 'sigmoid', cost: 'quadratic', init: 'large',
-    epochs: 50, batchSize: 10, eta: 1.3, l2: 0, momentum: 0, nesterov: false, schedule: { kind: 'none' }, earlyStop: null, seed: 1,
+    epochs: 50, batchSize: 10, eta: 1.3, l2: 0, momentum: 0, nesterov: false, schedule: { kind: 'none' }, earlyStop: null, augment: 0, seed: 1,
   });
+});
+
+test('the augmented preset is the best one on distorted digits, trained longer', () => {
+  const { epochs, schedule, augment, ...rest } = configFrom(flags({ preset: 'augmented' }));
+  const best = preset('best');
+  assert.deepEqual({ epochs, schedule, augment }, { epochs: 60, schedule: { kind: 'step', every: 20, factor: 0.3 }, augment: 1 });
+  assert.deepEqual({ ...best, ...rest }, best);
+  assert.equal(best.augment, 0, 'the best preset is measured without augmentation');
+  assert.equal(configFrom(flags({ preset: 'augmented', augment: 0 })).augment, 0);
 });
 
 test('flags override the preset; one hidden activation serves every hidden layer', () => {
@@ -42,6 +51,7 @@ test('refuses nonsense with a message naming it', () => {
   refuses({ output: 'sigmoid', cost: 'log-likelihood' }, /log-likelihood cost needs a softmax output layer/);
   refuses({ nesterov: true }, /Nesterov momentum needs a momentum > 0/);
   refuses({ momentum: 1 }, /momentum must be in \[0, 1\)/);
+  refuses({ augment: 2.5 }, /augmentation strength must be a number from 0 to 2, got 2.5/);
   assert.throws(() => checkConfig({ ...preset('reference'), l2: -1 }), /L2 strength must be a number ≥ 0/);
   assert.throws(() => checkConfig({ ...preset('reference'), hidden: ['softmax', 'sigmoid'] }), /softmax is only allowed on the output layer/);
   assert.throws(() => checkConfig({ ...preset('reference'), hidden: ['swish' as 'relu', 'sigmoid'] }), /unknown activation 'swish'/);

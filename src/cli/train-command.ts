@@ -83,7 +83,7 @@ export function trainCommand(): Command {
     .option('--resume <file>', 'continue the run saved in a checkpoint, with its settings (--epochs may extend it)')
     .option('--json', 'print one JSON object per line instead of text')
     .option('--quiet', 'print only the final test and best-epoch lines')
-    .addHelpText('after', '\nPresets: reference is the [784, 30, 25, 10] sigmoid network of the reference run;\nbest is our most accurate recipe (see the README for its figures).')
+    .addHelpText('after', '\nPresets: reference is the [784, 30, 25, 10] sigmoid network of the reference run;\nbest is our most accurate recipe without augmentation, about 98.5% in under 2 minutes;\naugmented is best on distorted digits (--augment 1) for 60 epochs, about 99.1% (see the README).')
     .action(async (flags: TrainFlags, command: Command) => {
       const explicit = (key: string) => command.getOptionValueSource(key) === 'cli';
       if (flags.resume) {

@@ -5,7 +5,6 @@
  * stops at the next mini-batch, saves a checkpoint if one was asked for, and
  * exits with 130; a second Ctrl-C exits at once.
  */
-import { scaledDistortion } from '../data/augment.js';
 import { CLASSES, loadMnist } from '../data/mnist.js';
 import { DigitNetError, UsageError } from '../errors.js';
 import { type Checkpoint, saveCheckpoint } from '../io/checkpoint.js';
@@ -14,7 +13,7 @@ import type { ModelInfo } from '../io/model-format.js';
 import { DEFAULT_KERNELS, loadKernels } from '../kernels/index.js';
 import { Network } from '../nn/network.js';
 import { Random } from '../random.js';
-import { specOf, type TrainConfig } from '../train/config.js';
+import { augmentationOf, specOf, type TrainConfig } from '../train/config.js';
 import { formatSchedule } from '../train/schedule.js';
 import { train, type TrainEvent } from '../train/trainer.js';
 import { percent } from './format.js';
@@ -93,7 +92,7 @@ export async function runTraining(flags: TrainFlags, config: TrainConfig, resume
       nesterov: config.nesterov,
       schedule: config.schedule,
       earlyStop: config.earlyStop,
-      augmentation: config.augment > 0 ? { distortion: scaledDistortion(config.augment), seed: config.seed } : null,
+      augmentation: augmentationOf(config),
       monitorTrainingCost: flags.trainCost,
       kernels,
       rng,
