@@ -158,6 +158,9 @@ export async function train(net: Network, data: TrainData, options: TrainOptions
   if (data.train.classes !== net.outputSize) {
     throw new UsageError(`the network has ${net.outputSize} outputs but the data has ${data.train.classes} classes`);
   }
+  if (options.augmentation && !Number.isInteger(Math.sqrt(data.train.inputSize))) {
+    throw new UsageError(`augmentation needs square images; these have ${data.train.inputSize} pixels`);
+  }
   const emit = options.onEvent ?? (() => {});
   const schedule = options.schedule ?? { kind: 'none' };
   const momentum = options.momentum ?? 0;
