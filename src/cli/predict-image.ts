@@ -1,0 +1,74 @@
+/**
+ * One image file through the whole pipeline `digitnet predict` runs:
+ * read (refusing what cannot be a picture before reading it), decode,
+ * preprocess to MNIST's 28×28, feed the network. Every failure is a
+ * one-line DigitNetError naming the file, so the caller can report it and
+ * go on with the next file.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { decodeImage } from '../data/decode.js';
+import { toMnistInput } from '../data/image.js';
+import type { InkPolarity } from '../data/ink.js';
+import { DigitNetError } from '../errors.js';
+import type { Network } from '../nn/network.js';
+import { probabilitiesOf } from '../nn/probabilities.js';
+
+/**
+ * Larger files are refused unread. A 50-megapixel photo (the decoder's
+ * limit) is 10–40 MB as JPEG and rarely over 150 MB as PNG; reading an
+ * arbitrary multi-gigabyte file into memory to find that out is the blow-up
+ * we must avoid.
+ */
+export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
+
+export interface Prediction {
+  digit: number;
+  /** The ten outputs as probabilities (sum 1). */
+  probabilities: number[];
+  /** The 784 inputs the network saw. */
+  input: Float32Array;
+}
+
+export function readImageFile(path: string): Uint8Array {
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw new DigitNetError(`${path}: is a folder, not an image`);
+    if (!stat.isFile()) throw new DigitNetError(`${path}: not a regular file`);
+    size = stat.size;
+  } catch (e) {
+    throw asFileError(e, path);
+  }
+  if (size > MAX_IMAGE_FILE_BYTES) {
+    throw new DigitNetError(`${path}: ${(size / 2 ** 20).toFixed(0)} MiB is more than the ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MiB an image file may be`);
+  }
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw asFileError(e, path);
+  }
+}
+
+export function predictImage(network: Network, bytes: Uint8Array, name: string, ink: InkPolarity): Prediction {
+  const input = toMnistInput(decodeImage(bytes, name), { name, ink });
+  const probabilities = probabilitiesOf(network.feedforward(input));
+  let digit = 0;
+  for (let j = 1; j < probabilities.length; j++) if (probabilities[j] > probabilities[digit]) digit = j;
+  return { digit, probabilities, input };
+}
+
+/** Where --show writes what the network saw: photo.jpg → photo.mnist.png, beside the picture. */
+export function showPath(path: string): string {
+  const ext = extname(path);
+  const stem = ext ? basename(path, ext) : basename(path);
+  return join(dirname(path), `${stem}.mnist.png`);
+}
+
+function asFileError(e: unknown, path: string): DigitNetError {
+  if (e instanceof DigitNetError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new DigitNetError(`${path}: file not found`);
+  if (code === 'EACCES' || code === 'EPERM') return new DigitNetError(`${path}: permission denied`);
+  return new DigitNetError(`${path}: cannot read it (${code ?? (e as Error).message})`);
+}
