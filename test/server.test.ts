@@ -1,15 +1,20 @@
 /** The HTTP server: the API's answers, and every kind of bad request getting the right status without harm. */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { loadDigitModel } from '../src/cli/digit-model.js';
+import { imageBytesToInput } from '../src/data/image-file.js';
 import { defaultDataDir } from '../src/data/mnist.js';
 import { Network } from '../src/nn/network.js';
 import { Random } from '../src/random.js';
 import { createDigitNetServer } from '../src/server/server.js';
+import { CLI } from './helpers.js';
+import { badImages, userDigit } from './image-files.js';
 
 const net = Network.create({ sizes: [784, 12, 10], activations: ['relu', 'softmax'], cost: 'log-likelihood' }, new Random(4), 'he');
 let server: Server;
@@ -137,4 +142,83 @@ test('a bounded burst: 400 requests, 20 at a time, all answered correctly', asyn
     ok += results.filter((r) => r.status === 200 && r.json.digit === expected).length;
   }
   assert.equal(ok, 400);
+});
+
+test('a server without an image decoder refuses image bodies with 415', async () => {
+  const r = await post(new Uint8Array(8), 'image/png');
+  assert.equal(r.status, 415);
+  assert.match(r.json.error, /does not accept images/);
+});
+
+/** A server as `digitnet serve` makes it: the shipped model, images decoded as `predict` does. */
+async function withImageServer(fn: (url: string) => Promise<void>): Promise<void> {
+  const { network } = loadDigitModel(undefined);
+  const s = createDigitNetServer({ model: network, mnistDir: defaultDataDir(), imageToInput: imageBytesToInput, maxBodyBytes: 64 * 1024 });
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  try {
+    await fn(`http://127.0.0.1:${(s.address() as AddressInfo).port}/api/predict`);
+  } finally {
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+}
+
+async function postTo(url: string, body: Uint8Array, type: string): Promise<{ status: number; json: any }> {
+  const res = await fetch(url, { method: 'POST', body, headers: { 'Content-Type': type } });
+  return { status: res.status, json: await res.json() };
+}
+
+test('PNG and JPEG bodies are answered with the digit and ten probabilities', async () => {
+  await withImageServer(async (url) => {
+    for (const digit of [userDigit(0, 'grey'), userDigit(1, 'jpeg'), userDigit(2, 'light-on-transparent')]) {
+      const type = digit.variant === 'jpeg' ? 'image/jpeg' : 'image/png';
+      const { status, json } = await postTo(url, digit.bytes, type);
+      assert.equal(status, 200, JSON.stringify(json));
+      assert.deepEqual(Object.keys(json), ['digit', 'probabilities']);
+      assert.equal(json.digit, digit.label, digit.variant);
+      assert.equal(json.probabilities.length, 10);
+      assert.ok(Math.abs(json.probabilities.reduce((a: number, b: number) => a + b) - 1) < 1e-9);
+    }
+  });
+});
+
+test('bad images get 400 with the same one-line message as predict; an oversized upload 413', async () => {
+  await withImageServer(async (url) => {
+    const rssBefore = process.memoryUsage().rss;
+    for (const bad of badImages(userDigit(0, 'grey').bytes)) {
+      const { status, json } = await postTo(url, bad.bytes, 'image/png');
+      assert.equal(status, 400, bad.name);
+      assert.match(json.error, bad.message, bad.name);
+      assert.match(json.error, /^the uploaded image: /);
+    }
+    // The 50,000×50,000 header was refused unread: nothing near its 10 GB was allocated.
+    assert.ok(process.memoryUsage().rss - rssBefore < 200 * 2 ** 20);
+    const big = await postTo(url, new Uint8Array(65 * 1024), 'image/png');
+    assert.equal(big.status, 413);
+    // A PNG sent as JPEG is still read by its own signature.
+    assert.equal((await postTo(url, userDigit(3, 'grey').bytes, 'image/jpeg')).status, 200);
+  });
+});
+
+test('digitnet serve answers a PNG with the shipped model, and stops on SIGTERM', async () => {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d;
+        if (out.includes('\n')) resolve(out);
+      });
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
+    });
+    const m = /^DigitNet serving (http:\/\/127\.0\.0\.1:\d+) \(model: .*models\/default\.json\)/.exec(line);
+    assert.ok(m, line);
+    const digit = userDigit(4, 'rgb');
+    const { status, json } = await postTo(`${m[1]}/api/predict`, digit.bytes, 'image/png');
+    assert.equal(status, 200);
+    assert.equal(json.digit, digit.label);
+  } finally {
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  }
 });

@@ -7,8 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { decodeImage } from '../data/decode.js';
-import { toMnistInput } from '../data/image.js';
+import { imageBytesToInput } from '../data/image-file.js';
 import type { InkPolarity } from '../data/ink.js';
 import { DigitNetError } from '../errors.js';
 import type { Network } from '../nn/network.js';
@@ -51,7 +50,7 @@ export function readImageFile(path: string): Uint8Array {
 }
 
 export function predictImage(network: Network, bytes: Uint8Array, name: string, ink: InkPolarity): Prediction {
-  const input = toMnistInput(decodeImage(bytes, name), { name, ink });
+  const input = imageBytesToInput(bytes, name, ink);
   const probabilities = probabilitiesOf(network.feedforward(input));
   let digit = 0;
   for (let j = 1; j < probabilities.length; j++) if (probabilities[j] > probabilities[digit]) digit = j;

@@ -4,8 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { decodeImage } from '../data/decode.js';
-import { toMnistInput } from '../data/image.js';
+import { imageBytesToInput } from '../data/image-file.js';
 import { defaultDataDir } from '../data/mnist.js';
 import { DigitNetError } from '../errors.js';
 import { webAssetsDir } from '../paths.js';
@@ -35,7 +34,7 @@ export function serveCommand(): Command {
         mnistDir: flags.data ?? defaultDataDir(),
         assetsDir: existsSync(assetsDir) ? assetsDir : undefined,
         // The same decoding and preprocessing as `digitnet predict`; a bad image is a DigitNetError, hence a 400.
-        imageToInput: (bytes, name) => toMnistInput(decodeImage(bytes, name), { name }),
+        imageToInput: (bytes, name) => imageBytesToInput(bytes, name),
       });
       await new Promise<void>((resolve, reject) => {
         server.once('error', (e: NodeJS.ErrnoException) =>
