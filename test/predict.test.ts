@@ -62,6 +62,15 @@ test('--json prints one object per image with all ten probabilities', () => {
   });
 });
 
+/** The PNG at `path` is 28×28 and each pixel is the input the network got from `picture`, as 0..255 grey. */
+function assertShows(path: string, picture: Uint8Array): void {
+  const png = PNG.sync.read(readFileSync(path));
+  assert.equal(png.width, 28);
+  assert.equal(png.height, 28);
+  const input = imageBytesToInput(picture, 'x');
+  for (let p = 0; p < 784; p++) assert.equal(png.data[4 * p], Math.round(255 * input[p]), `${path} pixel ${p}`);
+}
+
 test('--show writes the 28×28 input the network saw beside each picture, and says where', () => {
   withTempDir((dir) => {
     const files = writeDigits(dir);
@@ -70,16 +79,17 @@ test('--show writes the 28×28 input the network saw beside each picture, and sa
     const lines = r.stdout.trimEnd().split('\n');
     const shown = [join(dir, 'digit0.mnist.png'), join(dir, 'digit1.mnist.png')]; // digit1.jpg → digit1.mnist.png
     lines.forEach((line, i) => assert.match(line, new RegExp(`^${files[i]}: ${digits[i].label} \\(.*%\\), network input in ${shown[i]}$`)));
-    shown.forEach((path, i) => {
-      const png = PNG.sync.read(readFileSync(path));
-      assert.equal(png.width, 28);
-      assert.equal(png.height, 28);
-      // Each pixel is the input the network got, as 0..255 grey.
-      const input = imageBytesToInput(digits[i].bytes, 'x');
-      for (let p = 0; p < 784; p++) assert.equal(png.data[4 * p], Math.round(255 * input[p]), `${path} pixel ${p}`);
-    });
+    shown.forEach((path, i) => assertShows(path, digits[i].bytes));
     const json = runCli(['predict', '--show', '--json', files[2]]);
     assert.equal((JSON.parse(json.stdout) as { shown: string }).shown, join(dir, 'digit2.mnist.png'));
+    // digit0.png and a digit0.jpg in one run: the second does not overwrite the first's picture.
+    const jpg = join(dir, 'digit0.jpg');
+    writeFileSync(jpg, digits[1].bytes);
+    const both = runCli(['predict', '--show', files[0], jpg, files[0]]);
+    assert.equal(both.status, 0, both.stderr);
+    assert.deepEqual(both.stdout.trimEnd().split('\n').map((l) => l.split(' in ')[1]), [shown[0], `${jpg}.mnist.png`, shown[0]]);
+    assertShows(shown[0], digits[0].bytes);
+    assertShows(`${jpg}.mnist.png`, digits[1].bytes);
   });
 });
 

@@ -30,13 +30,14 @@ export function predictCommand(): Command {
     .action((images: string[], flags: PredictFlags) => {
       const { network } = loadDigitModel(flags.model);
       let failed = 0;
+      const shownPaths = new Map<string, string>();
       for (const file of images) {
         try {
           const { digit, probabilities, input } = predictImage(network, readImageFile(file), file, flags.ink);
           const confidence = probabilities[digit];
           let shown: string | undefined;
           if (flags.show) {
-            shown = showPath(file);
+            shown = showPath(file, shownPaths);
             writeFileAtomic(shown, mnistInputToPng(input));
           }
           process.stdout.write(

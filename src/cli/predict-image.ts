@@ -6,7 +6,7 @@
  * go on with the next file.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { imageBytesToInput } from '../data/image-file.js';
 import type { InkPolarity } from '../data/ink.js';
 import { DigitNetError } from '../errors.js';
@@ -57,11 +57,19 @@ export function predictImage(network: Network, bytes: Uint8Array, name: string, 
   return { digit, probabilities, input };
 }
 
-/** Where --show writes what the network saw: photo.jpg → photo.mnist.png, beside the picture. */
-export function showPath(path: string): string {
+/**
+ * Where --show writes what the network saw: photo.jpg → photo.mnist.png,
+ * beside the picture. `taken` (output → picture, for one run) keeps
+ * photo.png and photo.jpg from overwriting each other: the second gets
+ * photo.jpg.mnist.png.
+ */
+export function showPath(path: string, taken: Map<string, string>): string {
   const ext = extname(path);
-  const stem = ext ? basename(path, ext) : basename(path);
-  return join(dirname(path), `${stem}.mnist.png`);
+  let out = join(dirname(path), `${ext ? basename(path, ext) : basename(path)}.mnist.png`);
+  const owner = taken.get(resolve(out));
+  if (owner !== undefined && owner !== resolve(path)) out = join(dirname(path), `${basename(path)}.mnist.png`);
+  taken.set(resolve(out), resolve(path));
+  return out;
 }
 
 function asFileError(e: unknown, path: string): DigitNetError {
