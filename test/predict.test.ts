@@ -1,9 +1,10 @@
 /** `digitnet predict` end to end: answers, --json, --show, and bad files among good ones. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
+import { MAX_IMAGE_FILE_BYTES } from '../src/cli/predict-image.js';
 import { imageBytesToInput } from '../src/data/image-file.js';
 import { saveModel } from '../src/io/model-file.js';
 import { Network } from '../src/nn/network.js';
@@ -99,8 +100,12 @@ test('bad files among good ones: one line each on stderr, the good ones answered
     const [good0, good1, good2, good3, ...badFiles] = writeDigits(dir, bad);
     mkdirSync(join(dir, 'folder.png'));
     const missing = join(dir, 'missing.png');
+    // A sparse file past the size cap: refused from its size, never read.
+    const oversized = join(dir, 'oversized.jpg');
+    writeFileSync(oversized, '');
+    truncateSync(oversized, MAX_IMAGE_FILE_BYTES + 1);
     // Bad files first, between and last, so "the others still answered" is not just "the first ones".
-    const args = [badFiles[0], good0, badFiles[1], good1, ...badFiles.slice(2), good2, join(dir, 'folder.png'), missing, good3];
+    const args = [badFiles[0], good0, badFiles[1], good1, ...badFiles.slice(2), good2, join(dir, 'folder.png'), missing, oversized, good3];
     const r = runCli(['predict', ...args]);
     assert.equal(r.status, 1);
     assert.deepEqual(
@@ -112,6 +117,7 @@ test('bad files among good ones: one line each on stderr, the good ones answered
       ...bad.map((b) => ({ file: join(dir, b.name), message: b.message })),
       { file: join(dir, 'folder.png'), message: /is a folder, not an image/ },
       { file: missing, message: /file not found/ },
+      { file: oversized, message: /: the file is 268435457 bytes, over the 256 MiB limit for an image file$/ },
     ];
     assert.equal(errors.length, expected.length + 1, r.stderr);
     expected.forEach(({ file, message }, i) => {

@@ -40,7 +40,7 @@ export function readImageFile(path: string): Uint8Array {
     throw asFileError(e, path);
   }
   if (size > MAX_IMAGE_FILE_BYTES) {
-    throw new DigitNetError(`${path}: ${(size / 2 ** 20).toFixed(0)} MiB is more than the ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MiB an image file may be`);
+    throw new DigitNetError(`${path}: the file is ${size} bytes, over the ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MiB limit for an image file`);
   }
   try {
     return readFileSync(path);
