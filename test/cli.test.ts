@@ -103,3 +103,15 @@ test('bad data exits 1 naming the problem', () => {
     assertCleanFailure(['train', '--data', dir, ...quick], 1, /t10k-labels-idx1-ubyte: wrong magic number/);
   });
 });
+
+test('a reader that goes away (digitnet train | head -1) ends the run quietly', async () => {
+  const { spawn } = await import('node:child_process');
+  const { CLI } = await import('./helpers.js');
+  const child = spawn(process.execPath, [CLI, 'train', '--train-size', '2000', '--epochs', '50']);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  assert.equal(stderr, '');
+  assert.equal(code, 0);
+});

@@ -69,3 +69,11 @@ export function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>, flo
   }
   return worst;
 }
+
+/** Like randomDataset, but about `zeroFraction` of the pixels are 0, as in MNIST (the wasm kernels skip zero inputs). */
+export function sparseDataset(seed: number, count: number, inputSize: number, classes: number, zeroFraction = 0.6): Dataset {
+  const ds = randomDataset(seed, count, inputSize, classes);
+  const rng = new Random(seed + 1000);
+  for (let i = 0; i < ds.images.length; i++) if (rng.next() < zeroFraction) ds.images[i] = 0;
+  return ds;
+}

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadMnist } from '../src/data/mnist.js';
 import { parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
+import { loadKernels } from '../src/kernels/index.js';
 import { referenceKernels } from '../src/kernels/reference.js';
+import type { Kernels } from '../src/kernels/types.js';
 import { Network } from '../src/nn/network.js';
 import { Random } from '../src/random.js';
 import { preset, specOf, type TrainConfig } from '../src/train/config.js';
@@ -27,7 +29,9 @@ const config: TrainConfig = {
   schedule: { kind: 'step', every: 1, factor: 0.5 },
 };
 
-async function run(options: { stopAt?: { epoch: number; done: number }; resume?: TrainState; earlyStop?: number } = {}) {
+const wasmKernels = await loadKernels('wasm', (reason) => assert.fail(reason));
+
+async function run(options: { stopAt?: { epoch: number; done: number }; resume?: TrainState; earlyStop?: number; kernels?: Kernels } = {}) {
   const rng = new Random(config.seed);
   const net = Network.create(specOf(config), rng, config.init);
   const abort = new AbortController();
@@ -35,7 +39,7 @@ async function run(options: { stopAt?: { epoch: number; done: number }; resume?:
   const result = await train(net, data, {
     ...config,
     earlyStop: options.earlyStop ?? null,
-    kernels: referenceKernels,
+    kernels: options.kernels ?? referenceKernels,
     rng,
     signal: abort.signal,
     resume: options.resume,
@@ -64,6 +68,15 @@ test('stopped mid-epoch and resumed, a run ends exactly as an uninterrupted one'
   assert.deepEqual(resumed.net.params, whole.net.params);
   assert.deepEqual(resumed.result.epochs.map((e) => e.correct), whole.result.epochs.map((e) => e.correct));
   assert.deepEqual(resumed.result.test, whole.result.test);
+});
+
+test('the wasm kernels resume exactly too: float32 weights and velocities survive the checkpoint', async () => {
+  const whole = await run({ kernels: wasmKernels });
+  const stopped = await run({ kernels: wasmKernels, stopAt: { epoch: 1, done: 5000 } });
+  assert.equal(stopped.result.aborted, true);
+  const resumed = await run({ kernels: wasmKernels, resume: viaFile(stopped.checkpoint!) });
+  assert.deepEqual(resumed.net.params, whole.net.params);
+  assert.deepEqual(resumed.result.epochs.map((e) => e.correct), whole.result.epochs.map((e) => e.correct));
 });
 
 test('resumed from an epoch boundary, too', async () => {

@@ -2,9 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadMnist } from '../src/data/mnist.js';
+import { loadKernels } from '../src/kernels/index.js';
 import { referenceKernels } from '../src/kernels/reference.js';
 import { Network, type NetworkSpec } from '../src/nn/network.js';
 import { Random } from '../src/random.js';
+import { preset, specOf } from '../src/train/config.js';
 import { train } from '../src/train/trainer.js';
 
 const reference: NetworkSpec = { sizes: [784, 30, 25, 10], activations: ['sigmoid', 'sigmoid', 'sigmoid'], cost: 'quadratic' };
@@ -59,4 +61,24 @@ test(`learns: 5,000 MNIST images, 3 epochs reach ≥ ${LEARNING_BAR * 100}% vali
   assert.ok(accuracy >= LEARNING_BAR, `validation accuracy ${accuracy}`);
   // …and every epoch, the first included, is far above chance (10%).
   assert.ok(result.epochs.every((e) => e.correct > 3500), `per epoch: ${result.epochs.map((e) => e.correct)}`);
+});
+
+// The best preset ([784, 800, 10] ReLU, softmax, log-likelihood, He init,
+// Nesterov momentum, L2) on the same 5,000 images and 3 epochs, with the
+// default (wasm) kernels. Measured over seeds 1–8 (digitnet train --preset
+// best --train-size 5000 --epochs 3 --seed N): 93.2%–94.1% at the third
+// epoch, 91.4%–92.1% at the first. The reference preset gets about 80%
+// there, so a bar of 92% fails the best recipe if any of its parts (ReLU,
+// softmax, He init, momentum) stops working, yet sits under the worst seed.
+const BEST_BAR = 0.92;
+
+test(`the best preset learns: 5,000 MNIST images, 3 epochs reach ≥ ${BEST_BAR * 100}% validation`, async () => {
+  const config = { ...preset('best'), epochs: 3 };
+  const data = loadMnist({ trainSize: 5000 });
+  const rng = new Random(1);
+  const net = Network.create(specOf(config), rng, config.init);
+  const kernels = await loadKernels('wasm', (reason) => assert.fail(reason));
+  const { epochs } = await train(net, data, { ...config, kernels, rng });
+  const accuracy = epochs[epochs.length - 1].correct / 10_000;
+  assert.ok(accuracy >= BEST_BAR, `validation accuracy ${accuracy}`);
 });

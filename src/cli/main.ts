@@ -52,4 +52,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`digitnet train | head`) is not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 process.exitCode = await main(process.argv.slice(2));

@@ -140,7 +140,7 @@ export async function runTraining(flags: TrainFlags, config: TrainConfig, resume
 function describe(c: TrainConfig): string {
   const sameEverywhere = c.hidden.every((a) => a === c.output);
   const activations = sameEverywhere ? c.output : `${c.hidden.join('/')} hidden, ${c.output} output`;
-  const parts = [`${activations}, ${c.cost} cost`, `${c.epochs} epochs, batch ${c.batchSize}, eta ${c.eta}`];
+  const parts = [`${activations}, ${c.cost} cost`, `${c.epochs} epoch${c.epochs === 1 ? '' : 's'}, batch ${c.batchSize}, eta ${c.eta}`];
   if (c.init !== 'large') parts.push(`${c.init} init`);
   if (c.l2) parts.push(`L2 ${c.l2}`);
   if (c.momentum) parts.push(`${c.nesterov ? 'Nesterov ' : ''}momentum ${c.momentum}`);

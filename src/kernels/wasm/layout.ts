@@ -1,0 +1,85 @@
+/**
+ * Where everything lives in the kernels' linear memory. Planned once per
+ * engine from the layer sizes, the batch size and the training set; every
+ * buffer is 16-byte aligned so f32x4 loads never straddle. The evaluation
+ * data goes after `end`, in memory grown when a dataset needs it.
+ *
+ * Shapes: B batch rows, N training examples, per layer I inputs, O outputs,
+ * Op = O rounded up to a multiple of 4 (the padding stays 0).
+ */
+import { HEADER_WORDS, LAYER_WORDS } from './abi.js';
+
+export interface LayerPlan {
+  I: number;
+  O: number;
+  Op: number;
+  /** Byte offsets: W (I×Op), b (Op), their velocities (0 when there is no momentum). */
+  w: number;
+  b: number;
+  vw: number;
+  vb: number;
+  /** z, a, δ: B×Op each. */
+  z: number;
+  a: number;
+  delta: number;
+  /** Input lists: B×I row offsets (i32), B×I values (f32), B counts (i32). */
+  listRow: number;
+  listValue: number;
+  listCount: number;
+}
+
+export interface MemoryPlan {
+  /** The configuration block (abi.ts). */
+  config: number;
+  /** 256 float32: byte/255 for each pixel byte. */
+  pixelValues: number;
+  layers: LayerPlan[];
+  /** A chunk of the shuffled order: orderCapacity u32. */
+  order: number;
+  orderCapacity: number;
+  /** The training set: N labels, N×I image bytes. */
+  labels: number;
+  images: number;
+  /** The first byte after all of it. */
+  end: number;
+}
+
+/** Rounds up to a multiple of 4 (f32 lanes) or 16 (bytes). */
+export const padTo4 = (n: number): number => Math.ceil(n / 4) * 4;
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+export function planMemory(base: number, sizes: readonly number[], rows: number, momentum: boolean, trainCount: number, orderCapacity: number): MemoryPlan {
+  let next = align16(base);
+  const take = (bytes: number): number => {
+    const at = next;
+    next = align16(next + bytes);
+    return at;
+  };
+  const config = take((HEADER_WORDS + (sizes.length - 1) * LAYER_WORDS) * 4);
+  const pixelValues = take(256 * 4);
+  const layers: LayerPlan[] = [];
+  for (let l = 1; l < sizes.length; l++) {
+    const I = sizes[l - 1];
+    const O = sizes[l];
+    const Op = padTo4(O);
+    layers.push({
+      I,
+      O,
+      Op,
+      w: take(I * Op * 4),
+      b: take(Op * 4),
+      vw: momentum ? take(I * Op * 4) : 0,
+      vb: momentum ? take(Op * 4) : 0,
+      z: take(rows * Op * 4),
+      a: take(rows * Op * 4),
+      delta: take(rows * Op * 4),
+      listRow: take(rows * I * 4),
+      listValue: take(rows * I * 4),
+      listCount: take(rows * 4),
+    });
+  }
+  const order = take(orderCapacity * 4);
+  const labels = take(trainCount);
+  const images = take(trainCount * sizes[0]);
+  return { config, pixelValues, layers, order, orderCapacity, labels, images, end: next };
+}
