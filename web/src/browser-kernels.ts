@@ -1,10 +1,14 @@
 /**
  * The kernels the worker trains and evaluates with: the WebAssembly SIMD
- * kernels where this browser runs them, the reference kernels otherwise,
- * with a one-line note saying why.
+ * kernels, their bytes fetched from the server (the build copies
+ * kernels.wasm into dist/web), where this browser runs them; the reference
+ * kernels otherwise, with a one-line note saying why. load.ts, not
+ * kernels/index.ts: the latter also reads the .wasm file the Node way.
  */
 import { referenceKernels } from '../../src/kernels/reference.js';
 import type { Kernels } from '../../src/kernels/types.js';
+import { compileKernels, wasmKernelsFrom } from '../../src/kernels/wasm/load.js';
+import { messageOf } from './status.js';
 
 export interface LoadedKernels {
   kernels: Kernels;
@@ -12,7 +16,20 @@ export interface LoadedKernels {
   note: string | null;
 }
 
+/** Served beside worker.js. */
+const WASM_URL = 'kernels.wasm';
+
+async function fetchWasm(): Promise<WebAssembly.Module> {
+  const response = await fetch(WASM_URL);
+  if (!response.ok) throw new Error(`the server answered ${response.status} for ${WASM_URL}`);
+  // Streaming compile needs the application/wasm type, which our server sends.
+  return WebAssembly.compileStreaming(response);
+}
+
 export async function loadBrowserKernels(): Promise<LoadedKernels> {
-  // TODO(wasm): fetch kernels.wasm and compile it with src/kernels/wasm/load.ts once that is on main.
-  return { kernels: referenceKernels, note: 'the WebAssembly kernels are not part of this build yet' };
+  try {
+    return { kernels: wasmKernelsFrom(await compileKernels(fetchWasm)), note: null };
+  } catch (e) {
+    return { kernels: referenceKernels, note: `the WebAssembly kernels cannot run here (${messageOf(e)})` };
+  }
 }
