@@ -20,6 +20,7 @@ export function setUpDrawPanel(): void {
   const bars = byId<HTMLOListElement>('bars');
   const seen = byId<HTMLCanvasElement>('seen');
   const modelName = byId('model-name');
+  const padAnswer = byId('pad-answer');
 
   const rows = Array.from({ length: 10 }, (_, d) => {
     const li = document.createElement('li');
@@ -32,6 +33,7 @@ export function setUpDrawPanel(): void {
     digit.value = '–';
     digit.dataset.digit = '';
     confidence.textContent = hint;
+    padAnswer.textContent = '';
     for (const row of rows) {
       row.fill.style.width = '0%';
       row.value.textContent = '–';
@@ -57,6 +59,7 @@ export function setUpDrawPanel(): void {
     digit.value = String(best);
     digit.dataset.digit = String(best);
     confidence.textContent = `${(100 * p[best]).toFixed(1)}% sure`;
+    padAnswer.innerHTML = `Reads as <strong>${best}</strong> (${(100 * p[best]).toFixed(0)}%)`;
     rows.forEach((row, d) => {
       row.fill.style.width = `${(100 * p[d]).toFixed(1)}%`;
       row.value.textContent = `${(100 * p[d]).toFixed(1)}%`;

@@ -5,7 +5,7 @@
  * other worker does not hold it up; it runs when the panel is shown and the
  * model has changed since.
  */
-import { currentModel, onModelChange } from './current-model.js';
+import { type CurrentModel, currentModel, describeShape, onModelChange } from './current-model.js';
 import { byId } from './dom.js';
 import { drawDigit } from './pictures.js';
 import { announce } from './status.js';
@@ -21,11 +21,13 @@ export function setUpExplorePanel(): { shown(): void } {
   let worker: Worker | null = null;
   /** The id of the request whose answer we want; older answers are dropped. */
   let wanted = 0;
-  let scored: unknown = null;
+  /** The model the latest request scores. */
+  let scored: CurrentModel | null = null;
 
-  const show = (reply: Extract<WorkerReply, { type: 'evaluated' }>) => {
+  const show = (reply: Extract<WorkerReply, { type: 'evaluated' }>, model: CurrentModel) => {
     const accuracy = ((100 * reply.correct) / reply.total).toFixed(2);
     summary.textContent =
+      `The network ${describeShape(model.network)}, ${model.description}, reads ` +
       `${reply.correct.toLocaleString('en')} of ${reply.total.toLocaleString('en')} test images right (${accuracy}%). ` +
       (reply.mistakeCount === 0 ? 'No mistakes at all.' : `${reply.mistakeCount.toLocaleString('en')} wrong; ${reply.mistakes.length < reply.mistakeCount ? `the first ${reply.mistakes.length}` : 'all of them'}:`);
     const items = reply.mistakes.map((m, k) => {
@@ -54,7 +56,7 @@ export function setUpExplorePanel(): { shown(): void } {
       worker = new Worker('worker.js');
       worker.onmessage = (event: MessageEvent<WorkerReply>) => {
         const reply = event.data;
-        if (reply.type === 'evaluated' && reply.id === wanted) show(reply);
+        if (reply.type === 'evaluated' && reply.id === wanted && scored) show(reply, scored);
         if (reply.type === 'error' && reply.id === wanted) {
           scored = null;
           summary.textContent = 'Could not score the test images.';

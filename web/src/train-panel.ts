@@ -56,7 +56,7 @@ export function setUpTrainPanel(servedModel: () => CurrentModel | null): void {
   };
 
   const showWeights = (w: FirstLayerWeights) => {
-    drawWeightGrid(weights, w.values, w.units, Math.min(8, w.units));
+    drawWeightGrid(weights, w.values, w.units, gridColumns(w.units));
     weightsCaption.textContent = `First-layer weights of ${w.units === w.of ? `all ${w.of}` : `the first ${w.units} of ${w.of}`} hidden units, each as a 28×28 image: red pulls the unit up, blue down.`;
   };
 
@@ -171,7 +171,7 @@ export function setUpTrainPanel(servedModel: () => CurrentModel | null): void {
         const accuracy = (100 * reply.correct) / reply.total;
         chart.add({ epoch: reply.epoch + 1, accuracy, cost: reply.validationCost });
         const row = table.insertRow();
-        for (const text of [String(reply.epoch + 1), `${accuracy.toFixed(2)}%`, `${reply.correct} / ${reply.total}`, reply.validationCost.toFixed(4), `${reply.seconds.toFixed(2)} s`]) {
+        for (const text of [String(reply.epoch + 1), `${accuracy.toFixed(2)}%`, `${reply.correct.toLocaleString('en')} / ${reply.total.toLocaleString('en')}`, reply.validationCost.toFixed(4), `${reply.seconds.toFixed(2)} s`]) {
           row.insertCell().textContent = text;
         }
         showWeights(reply.weights);
@@ -194,4 +194,12 @@ export function setUpTrainPanel(servedModel: () => CurrentModel | null): void {
     announce(`The training worker failed: ${event.message}`, 'error');
   };
   send({ type: 'init' });
+}
+
+/** Columns for `units` tiles: 8 to 12, whichever leaves the last row fullest (30 units: 10 by 3). */
+function gridColumns(units: number): number {
+  if (units <= 12) return units;
+  let best = 12;
+  for (let c = 12; c >= 8; c--) if ((units % c || c) > (units % best || best)) best = c;
+  return best;
 }

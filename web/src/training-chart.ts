@@ -7,7 +7,7 @@
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 520;
 const HEIGHT = 260;
-const PAD = { left: 48, right: 52, top: 16, bottom: 36 };
+const PAD = { left: 48, right: 52, top: 34, bottom: 36 };
 
 export interface ChartPoint {
   /** From 1. */
@@ -53,9 +53,10 @@ export class TrainingChart {
 
     const innerW = WIDTH - PAD.left - PAD.right;
     const innerH = HEIGHT - PAD.top - PAD.bottom;
-    // Accuracy from a round number below the lowest point up to 100; cost from 0 to a little above the highest.
-    const lowest = Math.min(90, ...this.points.map((p) => p.accuracy));
-    const accMin = Math.max(0, Math.floor(lowest / 10) * 10);
+    // Accuracy from a floor below the lowest point up to 100, cost from 0 to a little above the highest:
+    // both ranges split into four round steps.
+    const lowest = Math.min(...this.points.map((p) => p.accuracy));
+    const accMin = ACCURACY_FLOORS.find((floor) => floor <= lowest) ?? 0;
     const costMax = niceCeil(Math.max(1e-9, ...this.points.map((p) => p.cost)));
     const x = (epoch: number) => PAD.left + (this.epochs === 1 ? innerW / 2 : ((epoch - 1) / (this.epochs - 1)) * innerW);
     const yAcc = (a: number) => PAD.top + (1 - (a - accMin) / (100 - accMin)) * innerH;
@@ -66,7 +67,7 @@ export class TrainingChart {
       const a = accMin + ((100 - accMin) * i) / 4;
       const y = yAcc(a);
       el(svg, 'line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: y, y2: y, class: 'grid' });
-      el(svg, 'text', { x: PAD.left - 6, y: y + 4, class: 'tick acc', 'text-anchor': 'end' }, `${a.toFixed(0)}%`);
+      el(svg, 'text', { x: PAD.left - 6, y: y + 4, class: 'tick acc', 'text-anchor': 'end' }, `${round(a)}%`);
       el(svg, 'text', { x: WIDTH - PAD.right + 6, y: y + 4, class: 'tick cost' }, formatCost((costMax * i) / 4));
     }
     // X axis: epoch numbers, at most ~10 labels.
@@ -87,11 +88,11 @@ export class TrainingChart {
     series('cost', yCost);
     series('accuracy', yAcc);
 
-    // Legend.
-    el(svg, 'line', { x1: PAD.left + 8, x2: PAD.left + 24, y1: PAD.top + 10, y2: PAD.top + 10, class: 'line accuracy' });
-    el(svg, 'text', { x: PAD.left + 28, y: PAD.top + 14, class: 'legend' }, 'accuracy');
-    el(svg, 'line', { x1: PAD.left + 100, x2: PAD.left + 116, y1: PAD.top + 10, y2: PAD.top + 10, class: 'line cost' });
-    el(svg, 'text', { x: PAD.left + 120, y: PAD.top + 14, class: 'legend' }, 'cost');
+    // Legend, above the plot so that no point hides it.
+    el(svg, 'line', { x1: PAD.left, x2: PAD.left + 16, y1: 12, y2: 12, class: 'line accuracy' });
+    el(svg, 'text', { x: PAD.left + 20, y: 16, class: 'legend' }, 'accuracy (left)');
+    el(svg, 'line', { x1: PAD.left + 130, x2: PAD.left + 146, y1: 12, y2: 12, class: 'line cost' });
+    el(svg, 'text', { x: PAD.left + 150, y: 16, class: 'legend' }, 'cost (right)');
   }
 }
 
@@ -103,13 +104,21 @@ function el(parent: Element, name: string, attributes: Record<string, string | n
   return node;
 }
 
-/** The smallest of 1, 2, 2.5, 5 × 10^k at or above v. */
+/** The accuracy axis starts at the highest of these at or below the lowest point: quarters of 100 − floor are round. */
+const ACCURACY_FLOORS = [90, 80, 60, 20, 0];
+
+/** The smallest of 1, 2, 4, 8 × 10^k at or above v (a quarter of each is round too). */
 function niceCeil(v: number): number {
   const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  for (const m of [1, 2, 4, 8, 10]) if (m * p >= v) return m * p;
   return 10 * p;
 }
 
+/** At most three significant digits, no trailing zeros: 0.25, 2.5, 92.5. */
+function round(v: number): string {
+  return String(Number(v.toPrecision(3)));
+}
+
 function formatCost(c: number): string {
-  return c === 0 ? '0' : c >= 1 ? c.toFixed(1) : c.toPrecision(2);
+  return c === 0 ? '0' : round(c);
 }
