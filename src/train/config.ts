@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { type ActivationName, isActivationName } from '../nn/activations.js';
 import { type CostName, isCostName } from '../nn/costs.js';
 import { checkSpec, type InitName, INIT_NAMES, type NetworkSpec } from '../nn/network.js';
-import { checkTrainOptions } from './trainer.js';
+import { checkTrainOptions, type TrainOptions } from './trainer.js';
 import type { Schedule } from './schedule.js';
 
 export interface TrainConfig {
@@ -79,6 +79,14 @@ export function preset(name: PresetName): TrainConfig {
 /** The network a config describes. */
 export function specOf(config: TrainConfig): NetworkSpec {
   return { sizes: [...config.layers], activations: [...config.hidden, config.output], cost: config.cost };
+}
+
+/** The trainer's options that a config fixes (the caller adds kernels, rng, events…). */
+export function trainOptionsOf(
+  config: TrainConfig,
+): Pick<TrainOptions, 'epochs' | 'batchSize' | 'eta' | 'l2' | 'momentum' | 'nesterov' | 'schedule' | 'earlyStop'> {
+  const { epochs, batchSize, eta, l2, momentum, nesterov, schedule, earlyStop } = config;
+  return { epochs, batchSize, eta, l2, momentum, nesterov, schedule, earlyStop };
 }
 
 /**

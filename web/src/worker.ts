@@ -8,7 +8,7 @@
 import type { Dataset } from '../../src/data/dataset.js';
 import { Network } from '../../src/nn/network.js';
 import { Random } from '../../src/random.js';
-import { checkConfig, normalizeConfig, preset, specOf, type TrainConfig } from '../../src/train/config.js';
+import { checkConfig, normalizeConfig, preset, specOf, type TrainConfig, trainOptionsOf } from '../../src/train/config.js';
 import { evaluateNetwork } from '../../src/train/evaluate.js';
 import { train } from '../../src/train/trainer.js';
 import { fetchPair, splitTraining } from './browser-mnist.js';
@@ -77,14 +77,7 @@ async function runTraining(settings: TrainSettings, signal: AbortSignal): Promis
 
   let latest = net.params;
   const result = await train(net, data, {
-    epochs: config.epochs,
-    batchSize: config.batchSize,
-    eta: config.eta,
-    l2: config.l2,
-    momentum: config.momentum,
-    nesterov: config.nesterov,
-    schedule: config.schedule,
-    earlyStop: config.earlyStop,
+    ...trainOptionsOf(config),
     kernels: loaded.kernels,
     rng,
     signal,
