@@ -2,8 +2,8 @@
  * The page's Web Worker: trains a network with the library's own trainer
  * and kernels, and finds the test images a network gets wrong, so the page
  * stays responsive. It fetches MNIST itself (once) and answers with the
- * messages of worker-protocol.ts. One job at a time; `stop` aborts training
- * at the next mini-batch boundary.
+ * messages of worker-protocol.ts. One training run at a time; `stop` aborts
+ * it where the trainer next checks (between chunks of mini-batches).
  */
 import type { Dataset } from '../../src/data/dataset.js';
 import { Network } from '../../src/nn/network.js';
