@@ -44,9 +44,22 @@ export function setUpTrainPanel(servedModel: () => CurrentModel | null): void {
   let config: TrainConfig | null = null;
   let last: { epoch: number; correct: number; total: number } | null = null;
 
-  const etaOf = (name: PresetName) => String(preset(name).eta);
-  etaField.value = etaOf(presetField.value as PresetName);
-  presetField.addEventListener('change', () => (etaField.value = etaOf(presetField.value as PresetName)));
+  const presetNote = byId('preset-note');
+  const showPreset = () => {
+    const chosen = preset(presetField.value as PresetName);
+    etaField.value = String(chosen.eta);
+    presetNote.textContent = describePreset(chosen);
+  };
+  showPreset();
+  presetField.addEventListener('change', showPreset);
+  // Before a run, the chart's x axis follows the epochs chosen.
+  let ran = false;
+  const planChart = () => {
+    const epochs = Number(epochsField.value);
+    if (!ran && Number.isInteger(epochs) && epochs >= 1 && epochs <= 200) chart.reset(epochs);
+  };
+  planChart();
+  epochsField.addEventListener('input', planChart);
   sizeField.max = String(MAX_TRAIN_SIZE);
 
   const setRunning = (running: boolean) => {
@@ -85,6 +98,7 @@ export function setUpTrainPanel(servedModel: () => CurrentModel | null): void {
     const s = readSettings();
     if (!s) return;
     settings = s;
+    ran = true;
     config = null;
     last = null;
     chart.reset(s.epochs);
@@ -202,4 +216,13 @@ function gridColumns(units: number): number {
   let best = 12;
   for (let c = 12; c >= 8; c--) if ((units % c || c) > (units % best || best)) best = c;
   return best;
+}
+
+/** "ReLU → softmax, log-likelihood cost, batch 20, momentum 0.9, L2 5": what a recipe does besides its sizes. */
+function describePreset(config: TrainConfig): string {
+  const parts = [`${[...new Set(config.hidden)].join('/')} → ${config.output}`, `${config.cost} cost`, `batch ${config.batchSize}`];
+  if (config.momentum > 0) parts.push(`${config.nesterov ? 'Nesterov ' : ''}momentum ${config.momentum}`);
+  if (config.l2 > 0) parts.push(`L2 ${config.l2}`);
+  if (config.schedule.kind !== 'none') parts.push(`η schedule ${formatSchedule(config.schedule)}`);
+  return parts.join(', ');
 }

@@ -55,9 +55,10 @@ export class TrainingChart {
     const innerH = HEIGHT - PAD.top - PAD.bottom;
     // Accuracy from a floor below the lowest point up to 100, cost from 0 to a little above the highest:
     // both ranges split into four round steps.
-    const lowest = Math.min(...this.points.map((p) => p.accuracy));
+    // Before the first epoch: 0–100% and a cost of 0–1.
+    const lowest = this.points.length === 0 ? 0 : Math.min(...this.points.map((p) => p.accuracy));
     const accMin = ACCURACY_FLOORS.find((floor) => floor <= lowest) ?? 0;
-    const costMax = niceCeil(Math.max(1e-9, ...this.points.map((p) => p.cost)));
+    const costMax = this.points.length === 0 ? 1 : niceCeil(Math.max(1e-9, ...this.points.map((p) => p.cost)));
     const x = (epoch: number) => PAD.left + (this.epochs === 1 ? innerW / 2 : ((epoch - 1) / (this.epochs - 1)) * innerW);
     const yAcc = (a: number) => PAD.top + (1 - (a - accMin) / (100 - accMin)) * innerH;
     const yCost = (c: number) => PAD.top + (1 - c / costMax) * innerH;
@@ -85,6 +86,9 @@ export class TrainingChart {
         el(dot, 'title', {}, `epoch ${p.epoch}: ${key === 'accuracy' ? `${p.accuracy.toFixed(2)}%` : p.cost.toFixed(4)}`);
       }
     };
+    if (this.points.length === 0) {
+      el(svg, 'text', { x: PAD.left + innerW / 2, y: PAD.top + innerH / 2, class: 'empty', 'text-anchor': 'middle' }, 'Each epoch adds a point here');
+    }
     series('cost', yCost);
     series('accuracy', yAcc);
 
