@@ -7,13 +7,14 @@
  * Screenshots go to test-artifacts/ for a person to look at.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { defaultDataDir, loadMnist } from '../src/data/mnist.js';
+import { parseModel } from '../src/io/model-format.js';
 import { loadKernels } from '../src/kernels/index.js';
 import { Network } from '../src/nn/network.js';
 import { packageRoot, webAssetsDir } from '../src/paths.js';
@@ -150,7 +151,7 @@ describe('the web page in Chromium', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('#tab-draw').getAttribute('aria-selected'), 'true');
   });
 
-  test('training two epochs in the Train panel draws the chart, then the pad uses the new network', async () => {
+  test('training two epochs in the Train panel draws the chart, offers the model file, and the pad uses the new network', async () => {
     await page.getByRole('tab', { name: 'Train' }).click();
     await page.locator('#preset').selectOption('reference');
     await page.locator('#epochs').fill('2');
@@ -180,6 +181,13 @@ describe('the web page in Chromium', { timeout: 120_000 }, () => {
     assert.ok(await page.locator('#train-start').isEnabled());
     assert.ok(await page.locator('#train-stop').isDisabled());
     await page.screenshot({ path: join(ARTIFACTS, 'web-train.png'), fullPage: true });
+
+    // Download gives a model file the command line loads: the same network.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download').click()]);
+    assert.equal(download.suggestedFilename(), 'digitnet-model.json');
+    const { network } = parseModel(readFileSync((await download.path())!, 'utf8'), 'the downloaded model');
+    assert.deepEqual(network.sizes, [784, 30, 25, 10]);
+    assert.ok(network.params.some((w) => w !== 0));
 
     await page.getByRole('tab', { name: 'Draw' }).click();
     assert.equal(await page.locator('#model-name').getAttribute('data-source'), 'trained');
