@@ -18,6 +18,7 @@ import { readIdxBytes } from '../data/mnist.js';
 import { DigitNetError } from '../errors.js';
 import { serializeModel } from '../io/model-format.js';
 import type { Network } from '../nn/network.js';
+import { probabilitiesOf } from '../nn/probabilities.js';
 import { VERSION } from '../version.js';
 
 export interface ServerOptions {
@@ -188,12 +189,6 @@ function readBody(req: IncomingMessage, max: number): Promise<Uint8Array> {
     req.on('end', () => failed || resolve(Buffer.concat(chunks)));
     req.on('error', (e) => failed || reject(new HttpError(400, `request failed: ${e.message}`)));
   });
-}
-
-/** Outputs as probabilities: softmax outputs already are; sigmoid outputs are normalised to sum to 1. */
-function probabilitiesOf(output: Float64Array): number[] {
-  const sum = output.reduce((a, b) => a + Math.max(0, b), 0);
-  return Array.from(output, (v) => (sum > 0 ? Math.max(0, v) / sum : 1 / output.length));
 }
 
 function listAssets(dir: string): Map<string, string> {
