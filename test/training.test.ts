@@ -6,7 +6,7 @@ import { loadKernels } from '../src/kernels/index.js';
 import { referenceKernels } from '../src/kernels/reference.js';
 import { Network, type NetworkSpec } from '../src/nn/network.js';
 import { Random } from '../src/random.js';
-import { augmentationOf, preset, specOf } from '../src/train/config.js';
+import { preset, specOf, trainOptionsOf } from '../src/train/config.js';
 import { train } from '../src/train/trainer.js';
 
 const reference: NetworkSpec = { sizes: [784, 30, 25, 10], activations: ['sigmoid', 'sigmoid', 'sigmoid'], cost: 'quadratic' };
@@ -84,7 +84,7 @@ for (const [name, bar] of PRESET_BARS) {
     const rng = new Random(1);
     const net = Network.create(specOf(config), rng, config.init);
     const kernels = await loadKernels('wasm', (reason) => assert.fail(reason));
-    const { epochs } = await train(net, data, { ...config, kernels, rng, augmentation: augmentationOf(config) });
+    const { epochs } = await train(net, data, { ...trainOptionsOf(config), kernels, rng });
     const accuracy = epochs[epochs.length - 1].correct / 10_000;
     assert.ok(accuracy >= bar, `validation accuracy ${accuracy}`);
   });

@@ -13,7 +13,7 @@ import type { ModelInfo } from '../io/model-format.js';
 import { DEFAULT_KERNELS, loadKernels } from '../kernels/index.js';
 import { Network } from '../nn/network.js';
 import { Random } from '../random.js';
-import { augmentationOf, specOf, type TrainConfig } from '../train/config.js';
+import { specOf, type TrainConfig, trainOptionsOf } from '../train/config.js';
 import { formatSchedule } from '../train/schedule.js';
 import { train, type TrainEvent } from '../train/trainer.js';
 import { percent } from './format.js';
@@ -84,15 +84,7 @@ export async function runTraining(flags: TrainFlags, config: TrainConfig, resume
   let result;
   try {
     result = await train(net, data, {
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      eta: config.eta,
-      l2: config.l2,
-      momentum: config.momentum,
-      nesterov: config.nesterov,
-      schedule: config.schedule,
-      earlyStop: config.earlyStop,
-      augmentation: augmentationOf(config),
+      ...trainOptionsOf(config),
       monitorTrainingCost: flags.trainCost,
       kernels,
       rng,

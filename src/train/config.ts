@@ -97,14 +97,21 @@ export function preset(name: PresetName): TrainConfig {
   return structuredClone(PRESETS[name]);
 }
 
-/** The trainer's augmentation option for a config: its strength, seeded by the run's seed. */
-export function augmentationOf(config: TrainConfig): TrainOptions['augmentation'] {
-  return config.augment > 0 ? { distortion: scaledDistortion(config.augment), seed: config.seed } : null;
-}
-
 /** The network a config describes. */
 export function specOf(config: TrainConfig): NetworkSpec {
   return { sizes: [...config.layers], activations: [...config.hidden, config.output], cost: config.cost };
+}
+
+/**
+ * The trainer's options that a config fixes (the caller adds kernels, rng,
+ * events…). Augmentation is seeded by the run's seed.
+ */
+export function trainOptionsOf(
+  config: TrainConfig,
+): Pick<TrainOptions, 'epochs' | 'batchSize' | 'eta' | 'l2' | 'momentum' | 'nesterov' | 'schedule' | 'earlyStop' | 'augmentation'> {
+  const { epochs, batchSize, eta, l2, momentum, nesterov, schedule, earlyStop } = config;
+  const augmentation = config.augment > 0 ? { distortion: scaledDistortion(config.augment), seed: config.seed } : null;
+  return { epochs, batchSize, eta, l2, momentum, nesterov, schedule, earlyStop, augmentation };
 }
 
 /**

@@ -326,6 +326,22 @@ function score(engine: TrainingEngine, ds: Dataset, predictions: Uint8Array): { 
   return { correct, cost };
 }
 
+/**
+ * Let other tasks run (a Stop message, a redraw): setImmediate in Node; in a
+ * browser or Web Worker, which have no setImmediate, a MessageChannel message
+ * (setTimeout would do, but browsers clamp nested timeouts to 4 ms).
+ */
 function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  if (immediate) return new Promise((resolve) => immediate(resolve));
+  return new Promise((resolve) => {
+    // Typed by hand: Node's MessagePort type (from @types/node) has no onmessage, the browser's has.
+    type Port = { onmessage: (() => void) | null; postMessage(message: null): void; close(): void };
+    const channel = new MessageChannel() as unknown as { port1: Port; port2: Port };
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }

@@ -1,0 +1,254 @@
+/**
+ * The web page in real headless Chromium, served by our own server with a
+ * model trained here in a second or two: draw digits with mouse strokes and
+ * read the prediction; train two quick epochs in the Train panel and watch
+ * the chart; see the misread test images in Explore; reach it all by
+ * keyboard; and not one console error, page error or failed request.
+ * Screenshots go to test-artifacts/ for a person to look at.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { defaultDataDir, loadMnist } from '../src/data/mnist.js';
+import { parseModel } from '../src/io/model-format.js';
+import { loadKernels } from '../src/kernels/index.js';
+import { Network } from '../src/nn/network.js';
+import { packageRoot, webAssetsDir } from '../src/paths.js';
+import { Random } from '../src/random.js';
+import { createDigitNetServer } from '../src/server/server.js';
+import { train } from '../src/train/trainer.js';
+import { launchChromium, watchProblems } from './browser-session.js';
+
+const ARTIFACTS = join(packageRoot(), 'test-artifacts');
+/** The pad's own coordinate range (web/src/draw-pad.ts PAD_SIZE). */
+const PAD = 280;
+
+/** A small ReLU/softmax net, good enough (~96%) to read clearly drawn digits. */
+async function quickModel(): Promise<Network> {
+  const rng = new Random(7);
+  const net = Network.create({ sizes: [784, 100, 10], activations: ['relu', 'softmax'], cost: 'log-likelihood' }, rng, 'he');
+  const data = loadMnist({ trainSize: 30_000 });
+  await train(net, { train: data.train, validation: data.validation }, { epochs: 3, batchSize: 20, eta: 0.1, kernels: await loadKernels('wasm'), rng });
+  return net;
+}
+
+/** Draw strokes given in pad coordinates (0..280) with the mouse, as a person would. */
+async function drawStrokes(page: Page, strokes: [number, number][][]): Promise<void> {
+  const box = (await page.locator('#pad').boundingBox())!;
+  const at = ([x, y]: [number, number]) => [box.x + (x / PAD) * box.width, box.y + (y / PAD) * box.height] as const;
+  for (const stroke of strokes) {
+    await page.mouse.move(...at(stroke[0]));
+    await page.mouse.down();
+    for (const point of stroke.slice(1)) await page.mouse.move(...at(point), { steps: 8 });
+    await page.mouse.up();
+  }
+}
+
+async function predicted(page: Page): Promise<string> {
+  return (await page.locator('#digit').textContent())?.trim() ?? '';
+}
+
+/** The little of a page's canvas that meanBrightness uses (this file compiles without the DOM's types). */
+interface PageCanvas {
+  width: number;
+  height: number;
+  ownerDocument: { createElement(tag: 'canvas'): PageCanvas };
+  getContext(
+    kind: '2d',
+    options?: { willReadFrequently: boolean },
+  ): { drawImage(source: PageCanvas, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+}
+
+/**
+ * The mean grey level (0..255) of a canvas, to tell a drawn picture from an
+ * empty one. It reads a copy so that the page's own canvases are never read
+ * back (Chrome warns about repeated readbacks).
+ */
+function meanBrightness(page: Page, selector: string): Promise<number> {
+  return page.locator(selector).evaluate((canvas: PageCanvas) => {
+    const copy = canvas.ownerDocument.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const context = copy.getContext('2d', { willReadFrequently: true });
+    context.drawImage(canvas, 0, 0);
+    const { data } = context.getImageData(0, 0, copy.width, copy.height);
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += data[i];
+    return sum / (data.length / 4);
+  });
+}
+
+/** Wait until the pad's answer is `digit`. */
+function answerIs(page: Page, digit: string): Promise<void> {
+  return page.locator('#digit', { hasText: new RegExp(`^${digit}$`) }).waitFor({ timeout: 5_000 });
+}
+
+describe('the web page in Chromium', { timeout: 120_000 }, () => {
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  let base: string;
+
+  before(async () => {
+    const assets = webAssetsDir();
+    assert.ok(existsSync(join(assets, 'index.html')), `${assets} has no index.html: run \`npm run build\` first`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const [model, launched] = await Promise.all([quickModel(), launchChromium()]);
+    browser = launched;
+    server = createDigitNetServer({ model, assetsDir: assets, mnistDir: defaultDataDir() });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    problems = watchProblems(page);
+    await page.goto(base);
+    await page.locator('#model-name[data-source="served"]').waitFor({ timeout: 15_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  test('drawing a 1 and a 7 with the mouse gets them read right, live', async () => {
+    assert.equal(await predicted(page), '–');
+    // A slightly slanted vertical stroke.
+    await drawStrokes(page, [[[150, 40], [140, 130], [130, 240]]]);
+    await answerIs(page, '1');
+    assert.match(await page.locator('#confidence').textContent() ?? '', /% sure/);
+    assert.equal(await page.locator('#bars li.top .bar-digit').textContent(), '1');
+    assert.ok((await meanBrightness(page, '#seen')) > 5, 'the 28×28 picture shows the drawing');
+    await page.screenshot({ path: join(ARTIFACTS, 'web-draw-1.png'), fullPage: true });
+
+    await page.getByRole('button', { name: /clear/i }).click();
+    assert.equal(await predicted(page), '–');
+    assert.equal(await meanBrightness(page, '#seen'), 0, 'clearing empties the 28×28 picture');
+
+    // A 7: the top bar, then the long diagonal down to the left.
+    await drawStrokes(page, [[[70, 50], [210, 50], [180, 110], [150, 170], [125, 240]]]);
+    await answerIs(page, '7');
+    await page.screenshot({ path: join(ARTIFACTS, 'web-draw-7.png'), fullPage: true });
+
+    await page.keyboard.press('Escape');
+    assert.equal(await predicted(page), '–', 'Escape clears the pad');
+  });
+
+  test('the tabs work from the keyboard', async () => {
+    await page.locator('#tab-draw').focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.locator('#tab-train').getAttribute('aria-selected'), 'true');
+    assert.ok(await page.locator('#panel-train').isVisible());
+    assert.ok(await page.locator('#panel-draw').isHidden());
+    assert.equal(await page.evaluate('document.activeElement.id'), 'tab-train');
+    await page.keyboard.press('Tab'); // into the panel: the first form field
+    assert.equal(await page.evaluate('document.activeElement.id'), 'preset');
+    await page.locator('#tab-train').focus();
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.locator('#tab-draw').getAttribute('aria-selected'), 'true');
+  });
+
+  test('training two epochs in the Train panel draws the chart, offers the model file, and the pad uses the new network', async () => {
+    await page.getByRole('tab', { name: 'Train' }).click();
+    await page.locator('#preset').selectOption('reference');
+    await page.locator('#epochs').fill('2');
+    await page.locator('#train-size').fill('3000');
+    // Every value the chart's data-epochs takes, in order: epochs can end faster than a test polls.
+    await page.evaluate(`(() => {
+      const chart = document.getElementById('chart');
+      window.chartEpochs = [];
+      new MutationObserver(() => window.chartEpochs.push(chart.dataset.epochs + ':' + chart.querySelectorAll('circle.dot.accuracy').length))
+        .observe(chart, { attributes: true, attributeFilter: ['data-epochs'] });
+    })()`);
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.locator('#chart[data-epochs="2"]').waitFor({ timeout: 30_000 });
+    const seen = [...new Set((await page.evaluate('window.chartEpochs')) as string[])];
+    assert.deepEqual(seen, ['0:0', '1:1', '2:2'], 'the chart starts empty, then gains one point per epoch');
+    await page.locator('#progress-label', { hasText: 'Done' }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('#chart circle.dot.accuracy').count(), 2);
+    assert.equal(await page.locator('#chart circle.dot.cost').count(), 2);
+    assert.equal(await page.locator('#epoch-rows tr').count(), 2);
+    assert.equal(await page.locator('#kernels').getAttribute('data-kernels'), 'wasm', 'the worker trains with the wasm kernels');
+    // Two epochs on 3,000 images: well above chance, far from finished.
+    const accuracy = Number((await page.locator('#epoch-rows tr:last-child td:nth-child(2)').textContent())?.replace('%', ''));
+    assert.ok(accuracy > 40 && accuracy < 100, `validation accuracy ${accuracy}%`);
+    const weights = await page.locator('#weights').evaluate((c: PageCanvas) => [c.width, c.height]);
+    assert.ok(weights[0] > 28 && weights[1] >= 28, `the first layer's weights are drawn (${weights.join('×')})`);
+    assert.ok(await page.locator('#download').isEnabled());
+    assert.ok(await page.locator('#train-start').isEnabled());
+    assert.ok(await page.locator('#train-stop').isDisabled());
+    await page.screenshot({ path: join(ARTIFACTS, 'web-train.png'), fullPage: true });
+
+    // Download gives a model file the command line loads: the same network.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download').click()]);
+    assert.equal(download.suggestedFilename(), 'digitnet-model.json');
+    const { network } = parseModel(readFileSync((await download.path())!, 'utf8'), 'the downloaded model');
+    assert.deepEqual(network.sizes, [784, 30, 25, 10]);
+    assert.ok(network.params.some((w) => w !== 0));
+
+    await page.getByRole('tab', { name: 'Draw' }).click();
+    assert.equal(await page.locator('#model-name').getAttribute('data-source'), 'trained');
+    assert.match((await page.locator('#model-name').textContent()) ?? '', /\[784, 30, 25, 10\].*trained in this browser: 2 epochs/);
+  });
+
+  test('Stop ends a run early and keeps the page usable', async () => {
+    await page.getByRole('tab', { name: 'Train' }).click();
+    await page.locator('#preset').selectOption('best');
+    await page.locator('#epochs').fill('50');
+    await page.locator('#train-size').fill('50000');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.locator('#progress-label', { hasText: /Epoch \d+ of 50: [1-9]/ }).waitFor({ timeout: 20_000 });
+    assert.ok(await page.locator('#train-start').isDisabled(), 'no second run while one is under way');
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.locator('#progress-label', { hasText: 'Stopped' }).waitFor({ timeout: 10_000 });
+    assert.ok(await page.locator('#train-start').isEnabled());
+    assert.ok(await page.locator('#train-stop').isDisabled());
+    const epochs = await page.locator('#epoch-rows tr').count();
+    assert.ok(epochs < 50, `stopped after ${epochs} of 50 epochs`);
+    // Stopped inside epoch 1, the pad keeps the earlier network; later, it takes the stopped one.
+    const status = (await page.locator('#status').textContent()) ?? '';
+    if (epochs === 0) assert.match(status, /keeps its model/);
+    else assert.match(status, new RegExp(`Stopped after ${epochs} epoch`));
+  });
+
+  test('Explore shows test images the current network misreads, with label and guess', async () => {
+    await page.getByRole('tab', { name: 'Explore' }).click();
+    await page.locator('#mistakes li').first().waitFor({ timeout: 20_000 });
+    const summary = (await page.locator('#explore-summary').textContent()) ?? '';
+    const [, right, total] = /([\d,]+) of ([\d,]+) test images right/.exec(summary) ?? [];
+    assert.equal(total, '10,000', summary);
+    const wrong = 10_000 - Number(right.replace(/,/g, ''));
+    assert.ok(wrong > 0, summary);
+    const shown = await page.locator('#mistakes li').count();
+    assert.equal(shown, Math.min(100, wrong));
+    for (const li of await page.locator('#mistakes li').all()) {
+      const label = await li.getAttribute('data-label');
+      const guess = await li.getAttribute('data-guess');
+      assert.notEqual(label, guess);
+      assert.match(label ?? '', /^\d$/);
+    }
+    assert.ok((await meanBrightness(page, '#mistakes li:first-child canvas')) > 5, 'the misread image is drawn');
+    await page.screenshot({ path: join(ARTIFACTS, 'web-explore.png'), fullPage: true });
+  });
+
+  test('fits a phone screen without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('tab', { name: 'Draw' }).click();
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    assert.equal(overflow, 0, 'no horizontal overflow at 390 px');
+    const pad = (await page.locator('#pad').boundingBox())!;
+    assert.ok(pad.width > 250 && pad.x >= 0 && pad.x + pad.width <= 390, `the pad fits (${pad.x}, ${pad.width})`);
+    await drawStrokes(page, [[[150, 40], [140, 130], [130, 240]]]);
+    await page.locator('#digit', { hasText: /^\d$/ }).waitFor({ timeout: 5_000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'web-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  test('nothing went wrong: no console errors, page errors or failed requests', async () => {
+    assert.notEqual(await page.locator('#status').getAttribute('data-kind'), 'error', await page.locator('#status').textContent() ?? '');
+    assert.deepEqual(problems, []);
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * The live training chart, in SVG: validation accuracy (left axis, %) and
+ * validation cost (right axis) after each epoch, x from 1 to the planned
+ * number of epochs so the axes do not jump as points arrive. The SVG's
+ * data-epochs attribute and aria-label say what it shows.
+ */
+const SVG = 'http://www.w3.org/2000/svg';
+const WIDTH = 520;
+const HEIGHT = 260;
+const PAD = { left: 48, right: 52, top: 34, bottom: 36 };
+
+export interface ChartPoint {
+  /** From 1. */
+  epoch: number;
+  /** In %. */
+  accuracy: number;
+  cost: number;
+}
+
+export class TrainingChart {
+  private points: ChartPoint[] = [];
+  private epochs = 1;
+
+  constructor(private readonly svg: SVGSVGElement) {
+    svg.setAttribute('viewBox', `0 0 ${WIDTH} ${HEIGHT}`);
+    svg.setAttribute('role', 'img');
+    this.render();
+  }
+
+  /** Start over for a run of `epochs` epochs. */
+  reset(epochs: number): void {
+    this.points = [];
+    this.epochs = Math.max(1, epochs);
+    this.render();
+  }
+
+  add(point: ChartPoint): void {
+    this.points.push(point);
+    this.render();
+  }
+
+  private render(): void {
+    const svg = this.svg;
+    svg.replaceChildren();
+    svg.dataset.epochs = String(this.points.length);
+    const last = this.points[this.points.length - 1];
+    svg.setAttribute(
+      'aria-label',
+      last
+        ? `Validation accuracy and cost per epoch; after epoch ${last.epoch}: ${last.accuracy.toFixed(2)}% correct, cost ${last.cost.toFixed(4)}`
+        : 'Validation accuracy and cost per epoch: no epochs yet',
+    );
+
+    const innerW = WIDTH - PAD.left - PAD.right;
+    const innerH = HEIGHT - PAD.top - PAD.bottom;
+    // Accuracy from a floor below the lowest point up to 100, cost from 0 to a little above the highest:
+    // both ranges split into four round steps.
+    // Before the first epoch: 0–100% and a cost of 0–1.
+    const lowest = this.points.length === 0 ? 0 : Math.min(...this.points.map((p) => p.accuracy));
+    const accMin = ACCURACY_FLOORS.find((floor) => floor <= lowest) ?? 0;
+    const costMax = this.points.length === 0 ? 1 : niceCeil(Math.max(1e-9, ...this.points.map((p) => p.cost)));
+    const x = (epoch: number) => PAD.left + (this.epochs === 1 ? innerW / 2 : ((epoch - 1) / (this.epochs - 1)) * innerW);
+    const yAcc = (a: number) => PAD.top + (1 - (a - accMin) / (100 - accMin)) * innerH;
+    const yCost = (c: number) => PAD.top + (1 - c / costMax) * innerH;
+
+    // Grid and left axis (accuracy).
+    for (let i = 0; i <= 4; i++) {
+      const a = accMin + ((100 - accMin) * i) / 4;
+      const y = yAcc(a);
+      el(svg, 'line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: y, y2: y, class: 'grid' });
+      el(svg, 'text', { x: PAD.left - 6, y: y + 4, class: 'tick acc', 'text-anchor': 'end' }, `${round(a)}%`);
+      el(svg, 'text', { x: WIDTH - PAD.right + 6, y: y + 4, class: 'tick cost' }, formatCost((costMax * i) / 4));
+    }
+    // X axis: epoch numbers, at most ~10 labels.
+    const step = Math.max(1, Math.ceil(this.epochs / 10));
+    for (let e = 1; e <= this.epochs; e += step) {
+      el(svg, 'text', { x: x(e), y: HEIGHT - PAD.bottom + 18, class: 'tick', 'text-anchor': 'middle' }, String(e));
+    }
+    el(svg, 'text', { x: PAD.left + innerW / 2, y: HEIGHT - 4, class: 'axis-title', 'text-anchor': 'middle' }, 'epoch');
+
+    const series = (key: 'accuracy' | 'cost', y: (v: number) => number) => {
+      if (this.points.length === 0) return;
+      el(svg, 'polyline', { points: this.points.map((p) => `${x(p.epoch)},${y(p[key])}`).join(' '), class: `line ${key}` });
+      for (const p of this.points) {
+        const dot = el(svg, 'circle', { cx: x(p.epoch), cy: y(p[key]), r: 4, class: `dot ${key}` });
+        el(dot, 'title', {}, `epoch ${p.epoch}: ${key === 'accuracy' ? `${p.accuracy.toFixed(2)}%` : p.cost.toFixed(4)}`);
+      }
+    };
+    if (this.points.length === 0) {
+      el(svg, 'text', { x: PAD.left + innerW / 2, y: PAD.top + innerH / 2, class: 'empty', 'text-anchor': 'middle' }, 'Each epoch adds a point here');
+    }
+    series('cost', yCost);
+    series('accuracy', yAcc);
+
+    // Legend, above the plot so that no point hides it.
+    el(svg, 'line', { x1: PAD.left, x2: PAD.left + 16, y1: 12, y2: 12, class: 'line accuracy' });
+    el(svg, 'text', { x: PAD.left + 20, y: 16, class: 'legend' }, 'accuracy (left)');
+    el(svg, 'line', { x1: PAD.left + 130, x2: PAD.left + 146, y1: 12, y2: 12, class: 'line cost' });
+    el(svg, 'text', { x: PAD.left + 150, y: 16, class: 'legend' }, 'cost (right)');
+  }
+}
+
+function el(parent: Element, name: string, attributes: Record<string, string | number>, text?: string): SVGElement {
+  const node = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  parent.append(node);
+  return node;
+}
+
+/** The accuracy axis starts at the highest of these at or below the lowest point: quarters of 100 − floor are round. */
+const ACCURACY_FLOORS = [90, 80, 60, 20, 0];
+
+/** The smallest of 1, 2, 4, 8 × 10^k at or above v (a quarter of each is round too). */
+function niceCeil(v: number): number {
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 4, 8, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+
+/** At most three significant digits, no trailing zeros: 0.25, 2.5, 92.5. */
+function round(v: number): string {
+  return String(Number(v.toPrecision(3)));
+}
+
+function formatCost(c: number): string {
+  return c === 0 ? '0' : round(c);
+}
