@@ -5,7 +5,6 @@
  * epoch's shuffle and position, the schedule, the history, the best so far).
  * Written atomically after every epoch and on SIGINT.
  */
-import { readFileSync } from 'node:fs';
 import { DigitNetError } from '../errors.js';
 import type { KernelsName } from '../kernels/types.js';
 import { Network } from '../nn/network.js';
@@ -13,6 +12,7 @@ import { checkConfig, specOf, type TrainConfig } from '../train/config.js';
 import type { TrainState } from '../train/trainer.js';
 import { VERSION } from '../version.js';
 import { writeFileAtomic } from './atomic.js';
+import { readTextFile } from './read-text.js';
 import { decodeNumbers, encodeNumbers, isObject } from './encoding.js';
 
 export const CHECKPOINT_FORMAT = 'digitnet-checkpoint';
@@ -57,13 +57,7 @@ export function saveCheckpoint(path: string, c: Checkpoint): void {
 }
 
 export function loadCheckpoint(path: string): Checkpoint {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new DigitNetError(code === 'ENOENT' ? `checkpoint not found: ${path}` : `cannot read checkpoint ${path}: ${code}`);
-  }
+  const text = readTextFile(path, 'checkpoint');
   return parseCheckpoint(text, path);
 }
 
