@@ -1,6 +1,6 @@
 /** The HTTP server: the API's answers, and every kind of bad request getting the right status without harm. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
@@ -220,5 +220,37 @@ test('digitnet serve answers a PNG with the shipped model, and stops on SIGTERM'
     const exited = new Promise<number | null>((r) => child.once('exit', r));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
+  }
+});
+
+test('MNIST files are found as train does (gzipped, either spelling); a missing one is a 500 with its name', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const dir = mkdtempSync(join(tmpdir(), 'digitnet-mnist-'));
+  const labels = readFileSync(join(defaultDataDir(), 't10k-labels-idx1-ubyte'));
+  writeFileSync(join(dir, 't10k-labels.idx1-ubyte.gz'), gzipSync(labels));
+  const s = createDigitNetServer({ model: new Network({ sizes: [784, 10], activations: ['sigmoid'], cost: 'quadratic' }), mnistDir: dir });
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}/api/mnist`;
+    const found = await fetch(`${url}/t10k-labels-idx1-ubyte`);
+    assert.equal(found.status, 200);
+    assert.deepEqual(new Uint8Array(await found.arrayBuffer()), new Uint8Array(labels));
+    const missing = await fetch(`${url}/train-images-idx3-ubyte`);
+    assert.equal(missing.status, 500);
+    assert.match(((await missing.json()) as { error: string }).error, /train-images-idx3-ubyte not found/);
+  } finally {
+    await new Promise<void>((r) => s.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('digitnet serve --data without the four files stops at once with one line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'digitnet-empty-'));
+  try {
+    const r = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--data', dir], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^digitnet: .*train-images-idx3-ubyte not found \(nor \.gz\): --data needs the four MNIST IDX files\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

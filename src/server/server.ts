@@ -14,7 +14,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
-import { readIdxBytes } from '../data/mnist.js';
+import { findMnistFile, MNIST_FILES, readIdxBytes } from '../data/mnist.js';
 import { DigitNetError } from '../errors.js';
 import { serializeModel } from '../io/model-format.js';
 import type { Network } from '../nn/network.js';
@@ -36,7 +36,6 @@ export interface ServerOptions {
 
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-const MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -100,11 +99,16 @@ export function createDigitNetServer(options: ServerOptions): Server {
       return handler(req, res);
     }
     const mnist = /^\/api\/mnist\/([a-z0-9-]+)$/.exec(path);
-    if (mnist && MNIST_FILES.includes(mnist[1])) {
+    if (mnist && (MNIST_FILES as readonly string[]).includes(mnist[1])) {
       if (req.method !== 'GET') throw new HttpError(405, `${req.method} is not allowed on ${path}`, { Allow: 'GET' });
       let bytes = mnistCache.get(mnist[1]);
       if (!bytes) {
-        bytes = readIdxBytes(join(options.mnistDir, mnist[1]));
+        try {
+          bytes = readIdxBytes(findMnistFile(options.mnistDir, mnist[1]));
+        } catch (e) {
+          // The server's data, not the client's request, is at fault.
+          throw new HttpError(500, e instanceof DigitNetError ? e.message : `cannot read ${mnist[1]}`);
+        }
         mnistCache.set(mnist[1], bytes);
       }
       return send(res, 200, 'application/octet-stream', bytes, { 'Cache-Control': 'max-age=86400' });
@@ -123,7 +127,8 @@ export function createDigitNetServer(options: ServerOptions): Server {
       if (e instanceof HttpError) return sendJson(res, e.status, { error: e.message }, e.headers);
       if (e instanceof DigitNetError) return sendJson(res, 400, { error: e.message });
       sendJson(res, 500, { error: 'internal error' });
-      console.error(`digitnet serve: internal error on ${req.method} ${req.url}: ${(e as Error)?.stack ?? e}`);
+      console.error(`digitnet serve: internal error on ${req.method} ${req.url}: ${(e as Error)?.message ?? e}`);
+      if (process.env.DIGITNET_DEBUG) console.error((e as Error)?.stack);
     });
   });
   // A request line or headers so broken that node:http cannot parse them.
