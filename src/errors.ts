@@ -21,3 +21,9 @@ export class UsageError extends DigitNetError {
     this.name = 'UsageError';
   }
 }
+
+/** Any thrown value's message on one line (library errors can span several), for a one-line report. */
+export function oneLineMessage(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.replace(/\s+/g, ' ').trim();
+}

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DigitNetError } from './errors.js';
 
 let root: string | null = null;
 
@@ -14,7 +15,7 @@ export function packageRoot(): string {
     if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'digitnet') return (root = dir);
     dir = dirname(dir);
   }
-  throw new Error('cannot find the digitnet package folder');
+  throw new DigitNetError('cannot find the digitnet package folder (its package.json) above ' + fileURLToPath(import.meta.url));
 }
 
 /** The model `predict` and `serve` use when none is given. */

@@ -11,7 +11,7 @@ import { imageBytesToInput } from '../data/image-file.js';
 import type { InkPolarity } from '../data/ink.js';
 import { DigitNetError } from '../errors.js';
 import type { Network } from '../nn/network.js';
-import { probabilitiesOf } from '../nn/probabilities.js';
+import { predictDigit } from '../nn/probabilities.js';
 
 /**
  * Larger files are refused unread. A 50-megapixel photo (the decoder's
@@ -51,10 +51,7 @@ export function readImageFile(path: string): Uint8Array {
 
 export function predictImage(network: Network, bytes: Uint8Array, name: string, ink: InkPolarity): Prediction {
   const input = imageBytesToInput(bytes, name, ink);
-  const probabilities = probabilitiesOf(network.feedforward(input));
-  let digit = 0;
-  for (let j = 1; j < probabilities.length; j++) if (probabilities[j] > probabilities[digit]) digit = j;
-  return { digit, probabilities, input };
+  return { ...predictDigit(network, input), input };
 }
 
 /**

@@ -9,7 +9,7 @@ import { CLASSES, loadMnist } from '../data/mnist.js';
 import { DigitNetError, UsageError } from '../errors.js';
 import { type Checkpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { saveModel } from '../io/model-file.js';
-import type { ModelInfo } from '../io/model-format.js';
+import { fitsNetwork2, type ModelInfo, NETWORK2_LIMITS } from '../io/model-format.js';
 import { DEFAULT_KERNELS, loadKernels } from '../kernels/index.js';
 import { Network } from '../nn/network.js';
 import { Random } from '../random.js';
@@ -25,9 +25,7 @@ export async function runTraining(flags: TrainFlags, config: TrainConfig, resume
   if (layers[layers.length - 1] !== CLASSES) {
     throw new UsageError(`--layers: the last size must be ${CLASSES} (one output per digit), got ${layers[layers.length - 1]}`);
   }
-  if (flags.save && flags.format === 'network2' && (config.hidden.some((a) => a !== 'sigmoid') || config.output !== 'sigmoid' || config.cost === 'log-likelihood')) {
-    throw new UsageError('--format network2 holds only sigmoid networks with the quadratic or cross-entropy cost');
-  }
+  if (flags.save && flags.format === 'network2' && !fitsNetwork2(specOf(config))) throw new UsageError(`--format network2: ${NETWORK2_LIMITS}`);
   const dataSource = resume ? resume.data : { dir: flags.data ?? null, trainSize: flags.trainSize ?? null };
   const data = loadMnist({ dir: dataSource.dir ?? undefined, trainSize: dataSource.trainSize ?? undefined });
   if (layers[0] !== data.train.inputSize) {

@@ -17,7 +17,7 @@
  */
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { DigitNetError } from '../errors.js';
+import { DigitNetError, oneLineMessage } from '../errors.js';
 import { MAX_IMAGE_PIXELS, readImageHeader } from './image-header.js';
 import type { RasterImage } from './raster.js';
 
@@ -72,6 +72,5 @@ function decodeJpeg(bytes: Uint8Array): RasterImage {
 }
 
 function oneLine(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  return message.replace(/\s+/g, ' ').trim() || 'unknown decoder error';
+  return oneLineMessage(e) || 'unknown decoder error';
 }

@@ -20,15 +20,18 @@ export function toGrey(image: RasterImage, name = 'image'): Uint8ClampedArray {
   const n = image.width * image.height;
   const grey = new Uint8ClampedArray(n);
   let transparent = 0;
+  let minAlpha = 255;
+  let maxAlpha = 0;
   for (let p = 0; p < n; p++) {
     const i = 4 * p;
     grey[p] = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
-    if (data[i + 3] < 128) transparent++;
+    const alpha = data[i + 3];
+    if (alpha < 128) transparent++;
+    if (alpha < minAlpha) minAlpha = alpha;
+    if (alpha > maxAlpha) maxAlpha = alpha;
   }
-  let hasAlpha = false;
-  for (let p = 0; p < n && !hasAlpha; p++) hasAlpha = data[4 * p + 3] !== 255;
-  if (!hasAlpha) return grey;
-  if (transparent === n && maxAlpha(data) === 0) throw new DigitNetError(`${name}: no digit found (the image is fully transparent)`);
+  if (minAlpha === 255) return grey; // fully opaque
+  if (maxAlpha === 0) throw new DigitNetError(`${name}: no digit found (the image is fully transparent)`);
 
   const paper = transparent * 2 >= n ? contrastingPaper(grey, data) : opaqueMedian(grey, data);
   for (let p = 0; p < n; p++) {
@@ -68,8 +71,3 @@ function opaqueMedian(grey: Uint8ClampedArray, data: RasterImage['data']): numbe
   return 255;
 }
 
-function maxAlpha(data: RasterImage['data']): number {
-  let max = 0;
-  for (let i = 3; i < data.length; i += 4) max = Math.max(max, data[i]);
-  return max;
-}

@@ -158,11 +158,16 @@ function parseNetwork2(json: Record<string, unknown>, fail: Fail): LoadedModel {
   return { network: net, info: {}, format: 'network2' };
 }
 
+export const NETWORK2_LIMITS = 'the network2 format holds only sigmoid networks with the quadratic or cross-entropy cost';
+
+/** Whether network2.py can hold a network of this spec (it knows sigmoid layers and two costs only). */
+export function fitsNetwork2(spec: NetworkSpec): boolean {
+  return spec.activations.every((a) => a === 'sigmoid') && (spec.cost === 'quadratic' || spec.cost === 'cross-entropy');
+}
+
 export function serializeNetwork2(net: Network): string {
-  const cost = net.cost.name === 'quadratic' ? 'QuadraticCost' : net.cost.name === 'cross-entropy' ? 'CrossEntropyCost' : null;
-  if (!cost || net.layers.some((l) => l.activation.name !== 'sigmoid')) {
-    throw new DigitNetError('the network2 format holds only sigmoid networks with the quadratic or cross-entropy cost');
-  }
+  if (!fitsNetwork2(net.spec)) throw new DigitNetError(NETWORK2_LIMITS);
+  const cost = net.cost.name === 'quadratic' ? 'QuadraticCost' : 'CrossEntropyCost';
   return JSON.stringify({
     sizes: net.sizes,
     weights: net.layers.map((l) => rows(l.weights, l.outputs, l.inputs)),

@@ -3,6 +3,7 @@
  * kernels (WebAssembly SIMD, float32) are the default where they load, and
  * when they cannot, the caller hears why in one line and gets the reference.
  */
+import { oneLineMessage } from '../errors.js';
 import { referenceKernels } from './reference.js';
 import type { Kernels, KernelsName } from './types.js';
 import { compileKernels, type WasmSource, wasmKernelsFrom } from './wasm/load.js';
@@ -40,7 +41,7 @@ export async function loadKernels(
         return wasmKernelsFrom(await module);
       } catch (e) {
         compiled.delete(wasmSource); // let a later call try again
-        onFallback(`the wasm kernels cannot run here (${oneLine(e)}); using the reference kernels`);
+        onFallback(`the wasm kernels cannot run here (${oneLineMessage(e)}); using the reference kernels`);
         return referenceKernels;
       }
     }
@@ -48,9 +49,4 @@ export async function loadKernels(
       onFallback(`${name as string} kernels are not available; using the reference kernels`);
       return referenceKernels;
   }
-}
-
-function oneLine(e: unknown): string {
-  const message = e instanceof Error ? e.message : String(e);
-  return message.replace(/\s+/g, ' ').trim();
 }

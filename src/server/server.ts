@@ -18,7 +18,7 @@ import { findMnistFile, MNIST_FILES, readIdxBytes } from '../data/mnist.js';
 import { DigitNetError } from '../errors.js';
 import { serializeModel } from '../io/model-format.js';
 import type { Network } from '../nn/network.js';
-import { probabilitiesOf } from '../nn/probabilities.js';
+import { predictDigit } from '../nn/probabilities.js';
 import { VERSION } from '../version.js';
 
 export interface ServerOptions {
@@ -77,9 +77,7 @@ export function createDigitNetServer(options: ServerOptions): Server {
     '/api/predict': {
       POST: async (req, res) => {
         const input = await readPredictInput(req, maxBody, options.imageToInput);
-        const probabilities = probabilitiesOf(options.model.feedforward(input));
-        let digit = 0;
-        for (let j = 1; j < probabilities.length; j++) if (probabilities[j] > probabilities[digit]) digit = j;
+        const { digit, probabilities } = predictDigit(options.model, input);
         sendJson(res, 200, { digit, probabilities });
       },
     },

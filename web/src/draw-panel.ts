@@ -5,8 +5,7 @@
  * current model, after the same preprocessing as the command line.
  */
 import { DigitNetError } from '../../src/errors.js';
-import { argmax } from '../../src/nn/network.js';
-import { probabilitiesOf } from '../../src/nn/probabilities.js';
+import { predictDigit } from '../../src/nn/probabilities.js';
 import { currentModel, describeShape, onModelChange } from './current-model.js';
 import { byId } from './dom.js';
 import { DrawPad } from './draw-pad.js';
@@ -54,8 +53,7 @@ export function setUpDrawPanel(): void {
       throw e;
     }
     drawDigit(seen, input);
-    const p = probabilitiesOf(model.network.feedforward(input));
-    const best = argmax(p, 0, p.length);
+    const { digit: best, probabilities: p } = predictDigit(model.network, input);
     digit.value = String(best);
     digit.dataset.digit = String(best);
     confidence.textContent = `${(100 * p[best]).toFixed(1)}% sure`;

@@ -18,7 +18,7 @@ import type { CostName } from '../../nn/costs.js';
 import type { Network } from '../../nn/network.js';
 import type { TrainingEngine, UpdateOptions } from '../types.js';
 import * as abi from './abi.js';
-import { type LayerPlan, type MemoryPlan, planMemory } from './layout.js';
+import { align16, type LayerPlan, type MemoryPlan, planMemory } from './layout.js';
 
 /** What the module exports (assembly/index.ts). */
 export interface KernelExports {
@@ -252,8 +252,4 @@ export class WasmEngine implements TrainingEngine {
     if (!this.wasm) throw new Error('this training engine has been disposed');
     return this.wasm;
   }
-}
-
-function align16(n: number): number {
-  return Math.ceil(n / 16) * 16;
 }

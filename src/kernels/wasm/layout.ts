@@ -46,7 +46,8 @@ export interface MemoryPlan {
 
 /** Rounds up to a multiple of 4 (f32 lanes) or 16 (bytes). */
 export const padTo4 = (n: number): number => Math.ceil(n / 4) * 4;
-const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+/** `n` rounded up to a multiple of 16 bytes (v128 loads and stores). */
+export const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
 export function planMemory(base: number, sizes: readonly number[], rows: number, momentum: boolean, trainCount: number, orderCapacity: number): MemoryPlan {
   let next = align16(base);
