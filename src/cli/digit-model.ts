@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { DigitNetError } from '../errors.js';
 import { loadModel } from '../io/model-file.js';
+import { checkDigitNetwork } from '../io/model-format.js';
 import type { Network } from '../nn/network.js';
 import { defaultModelPath } from '../paths.js';
 
@@ -12,8 +13,6 @@ export function loadDigitModel(file: string | undefined): { network: Network; pa
   const path = file ?? defaultModelPath();
   if (!file && !existsSync(path)) throw new DigitNetError(`no default model at ${path}; pass --model FILE (npm run make-model writes it)`);
   const { network } = loadModel(path);
-  if (network.inputSize !== 784 || network.outputSize !== 10) {
-    throw new DigitNetError(`${path}: the network maps ${network.inputSize} inputs to ${network.outputSize} outputs; digits need 784 → 10`);
-  }
+  checkDigitNetwork(network, path);
   return { network, path };
 }

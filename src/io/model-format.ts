@@ -158,6 +158,13 @@ function parseNetwork2(json: Record<string, unknown>, fail: Fail): LoadedModel {
   return { network: net, info: {}, format: 'network2' };
 }
 
+/** Refuse a network that does not read 28×28 digits into 10 classes (predict, serve and the page need exactly that). */
+export function checkDigitNetwork(network: Network, name: string): void {
+  if (network.inputSize !== 784 || network.outputSize !== 10) {
+    throw new DigitNetError(`${name}: the network maps ${network.inputSize} inputs to ${network.outputSize} outputs; digits need 784 → 10`);
+  }
+}
+
 export const NETWORK2_LIMITS = 'the network2 format holds only sigmoid networks with the quadratic or cross-entropy cost';
 
 /** Whether network2.py can hold a network of this spec (it knows sigmoid layers and two costs only). */

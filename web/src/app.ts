@@ -3,7 +3,7 @@
  * served model (GET /api/model, parsed by the library's parseModel) and hand
  * it to the drawing pad.
  */
-import { parseModel } from '../../src/io/model-format.js';
+import { checkDigitNetwork, parseModel } from '../../src/io/model-format.js';
 import { type CurrentModel, describeShape, setCurrentModel } from './current-model.js';
 import { byId } from './dom.js';
 import { setUpDrawPanel } from './draw-panel.js';
@@ -16,9 +16,7 @@ async function fetchServedModel(): Promise<CurrentModel> {
   const response = await fetch('/api/model');
   if (!response.ok) throw new Error(`the server answered ${response.status} for /api/model`);
   const { network, info } = parseModel(await response.text(), 'the served model');
-  if (network.inputSize !== 784 || network.outputSize !== 10) {
-    throw new Error(`the served model maps ${network.inputSize} inputs to ${network.outputSize} outputs, not 784 → 10`);
-  }
+  checkDigitNetwork(network, 'the served model');
   return { network, info, description: 'served by digitnet serve', source: 'served' };
 }
 

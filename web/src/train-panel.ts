@@ -5,17 +5,17 @@
  * first layer's weights. When the run ends the drawing pad switches to the
  * new network, which the Download button saves as a DigitNet model file.
  */
+import { VALIDATION_SIZE } from '../../src/data/mnist-split.js';
 import { type ModelInfo, serializeModel } from '../../src/io/model-format.js';
 import { Network } from '../../src/nn/network.js';
-import { checkConfig, normalizeConfig, preset, type PresetName, type TrainConfig } from '../../src/train/config.js';
+import { preset, type PresetName, type TrainConfig } from '../../src/train/config.js';
 import { formatSchedule } from '../../src/train/schedule.js';
 import { type CurrentModel, currentModel, setCurrentModel } from './current-model.js';
 import { byId } from './dom.js';
-import { VALIDATION_SIZE } from '../../src/data/mnist-split.js';
 import { drawWeightGrid } from './pictures.js';
 import { announce, messageOf } from './status.js';
 import { TrainingChart } from './training-chart.js';
-import type { FirstLayerWeights, TrainSettings, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { configOf, type FirstLayerWeights, type TrainSettings, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 /** MNIST's training file holds 60,000 images; the last 10,000 validate. */
 /** MNIST has 60,000 training images; the last VALIDATION_SIZE validate. */
@@ -83,7 +83,7 @@ export function setUpTrainPanel(servedModel: () => CurrentModel | null): void {
       trainSize: Number(sizeField.value),
     };
     try {
-      checkConfig(normalizeConfig({ ...preset(s.preset), epochs: s.epochs, eta: s.eta }));
+      configOf(s);
       if (!Number.isInteger(s.trainSize) || s.trainSize < 1 || s.trainSize > MAX_TRAIN_SIZE) {
         throw new Error(`training images must be a whole number from 1 to ${MAX_TRAIN_SIZE}, got ${sizeField.value || 'nothing'}`);
       }

@@ -5,7 +5,7 @@
  * travel as Float64Array in the Network.params layout.
  */
 import type { NetworkSpec } from '../../src/nn/network.js';
-import type { PresetName, TrainConfig } from '../../src/train/config.js';
+import { checkConfig, normalizeConfig, preset, type PresetName, type TrainConfig } from '../../src/train/config.js';
 
 /** What a person chose in the Train panel. */
 export interface TrainSettings {
@@ -14,6 +14,13 @@ export interface TrainSettings {
   eta: number;
   /** How many of the 50,000 training images to use. */
   trainSize: number;
+}
+
+/** The run the settings describe: the preset with the chosen epochs and η, checked as the command line checks its flags. */
+export function configOf(settings: TrainSettings): TrainConfig {
+  const config = normalizeConfig({ ...preset(settings.preset), epochs: settings.epochs, eta: settings.eta });
+  checkConfig(config);
+  return config;
 }
 
 export type WorkerRequest =

@@ -8,12 +8,12 @@
 import type { Dataset } from '../../src/data/dataset.js';
 import { Network } from '../../src/nn/network.js';
 import { Random } from '../../src/random.js';
-import { checkConfig, normalizeConfig, preset, specOf, type TrainConfig, trainOptionsOf } from '../../src/train/config.js';
+import { specOf, trainOptionsOf } from '../../src/train/config.js';
 import { evaluateNetwork } from '../../src/train/evaluate.js';
 import { train } from '../../src/train/trainer.js';
 import { fetchPair, splitTraining } from './browser-mnist.js';
 import { type LoadedKernels, loadBrowserKernels } from './browser-kernels.js';
-import type { FirstLayerWeights, Mistake, TrainSettings, WorkerReply, WorkerRequest } from './worker-protocol.js';
+import { configOf, type FirstLayerWeights, type Mistake, type TrainSettings, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 /** The worker's global scope, typed by hand: the DOM library types `self` as a Window. */
 const scope = self as unknown as {
@@ -57,12 +57,6 @@ function firstLayer(net: Network, params: Float64Array): FirstLayerWeights {
   const units = Math.min(SHOWN_UNITS, outputs);
   // Weights of layer 1 come first in the params layout: outputs×inputs, row-major.
   return { units, of: outputs, inputs, values: Float32Array.from(params.subarray(0, units * inputs)) };
-}
-
-function configOf(settings: TrainSettings): TrainConfig {
-  const config = normalizeConfig({ ...preset(settings.preset), epochs: settings.epochs, eta: settings.eta });
-  checkConfig(config);
-  return config;
 }
 
 async function runTraining(settings: TrainSettings, signal: AbortSignal): Promise<void> {
