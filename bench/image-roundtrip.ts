@@ -7,12 +7,12 @@
  */
 import { decodeImage } from '../src/data/decode.js';
 import { toMnistInput } from '../src/data/image.js';
-import { loadMnist } from '../src/data/mnist.js';
+import { defaultDataDir, loadPair } from '../src/data/mnist.js';
 import { correlation, shiftedCorrelation } from '../test/image-metrics.js';
 import { USER_VARIANTS, userImage } from '../test/user-image.js';
 
 const count = Number(process.argv[2] ?? 200);
-const { test } = loadMnist();
+const test = loadPair(defaultDataDir(), 't10k');
 
 function quantiles(values: number[]): string {
   const s = [...values].sort((a, b) => a - b);

@@ -14,7 +14,7 @@ import autocannon from 'autocannon';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { imageBytesToInput } from '../src/data/image-file.js';
-import { defaultDataDir, loadMnist } from '../src/data/mnist.js';
+import { defaultDataDir, loadPair } from '../src/data/mnist.js';
 import { mnistInputToPng } from '../src/data/show.js';
 import { loadModel } from '../src/io/model-file.js';
 import { Network } from '../src/nn/network.js';
@@ -43,7 +43,7 @@ await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/predict`;
 const pixels = Array.from({ length: 784 }, (_, i) => ((i * 37) % 11 === 0 ? 0.9 : 0));
 
-const png = values.image ? mnistInputToPng(Float32Array.from(loadMnist({}).test.images.subarray(0, 784), (v) => v / 255), 8) : null;
+const png = values.image ? mnistInputToPng(Float32Array.from(loadPair(defaultDataDir(), 't10k').images.subarray(0, 784), (v) => v / 255), 8) : null;
 
 const result = await autocannon({
   url,
