@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { loadModel } from '../io/model-file.js';
 import { DEFAULT_KERNELS, KERNEL_NAMES, loadKernels } from '../kernels/index.js';
 import type { KernelsName } from '../kernels/types.js';
+import { describeShape } from '../nn/network.js';
 import { evaluateNetwork } from '../train/evaluate.js';
 import { confusionTable, percent } from './format.js';
 
@@ -47,8 +48,7 @@ export function evalCommand(): Command {
         }) + '\n');
         return;
       }
-      const layers = network.layers.map((l) => l.activation.name);
-      out.write(`Model ${flags.model}: [${network.sizes.join(', ')}] ${[...new Set(layers)].join('/')}, ${network.cost.name} cost (${format}${info.digitnet ? `, DigitNet ${info.digitnet}` : ''})\n`);
+      out.write(`Model ${flags.model}: ${describeShape(network)}, ${network.cost.name} cost (${format}${info.digitnet ? `, DigitNet ${info.digitnet}` : ''})\n`);
       out.write(`Validation : ${validation.correct} / ${validation.total} (${percent(validation.correct, validation.total)})\n`);
       out.write(`Test : ${test.correct} / ${test.total} (${percent(test.correct, test.total)})\n\n`);
       out.write(`Confusion matrix, test set (rows: true digit, columns: predicted):\n${confusionTable(test.confusion)}\n`);

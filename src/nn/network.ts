@@ -162,6 +162,15 @@ export class Network {
 }
 
 /** Index of the largest of v[offset .. offset+length), first on ties. */
+/** "[784, 100, 10] relu → softmax": the sizes, and the activations (one name when all layers share it). */
+export function describeShape(network: Network): string {
+  const names = network.layers.map((l) => l.activation.name);
+  const hidden = names.slice(0, -1);
+  const output = names[names.length - 1];
+  const activations = hidden.every((a) => a === output) ? output : `${[...new Set(hidden)].join('/')} → ${output}`;
+  return `[${network.sizes.join(', ')}] ${activations}`;
+}
+
 export function argmax(v: ArrayLike<number>, offset: number, length: number): number {
   let best = 0;
   for (let j = 1; j < length; j++) if (v[offset + j] > v[offset + best]) best = j;

@@ -4,7 +4,8 @@
  * it to the drawing pad.
  */
 import { checkDigitNetwork, parseModel } from '../../src/io/model-format.js';
-import { type CurrentModel, describeShape, setCurrentModel } from './current-model.js';
+import { describeShape } from '../../src/nn/network.js';
+import { type CurrentModel, setCurrentModel } from './current-model.js';
 import { byId } from './dom.js';
 import { setUpDrawPanel } from './draw-panel.js';
 import { setUpExplorePanel } from './explore-panel.js';

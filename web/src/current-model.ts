@@ -31,12 +31,3 @@ export function setCurrentModel(model: CurrentModel): void {
 export function onModelChange(listener: Listener): void {
   listeners.push(listener);
 }
-
-/** "[784, 30, 10] sigmoid" or "[784, 100, 10] relu → softmax". */
-export function describeShape(network: Network): string {
-  const names = network.layers.map((l) => l.activation.name);
-  const hidden = names.slice(0, -1);
-  const output = names[names.length - 1];
-  const activations = hidden.every((a) => a === output) ? output : `${[...new Set(hidden)].join('/')} → ${output}`;
-  return `[${network.sizes.join(', ')}] ${activations}`;
-}

@@ -5,8 +5,9 @@
  * current model, after the same preprocessing as the command line.
  */
 import { DigitNetError } from '../../src/errors.js';
+import { describeShape } from '../../src/nn/network.js';
 import { predictDigit } from '../../src/nn/probabilities.js';
-import { currentModel, describeShape, onModelChange } from './current-model.js';
+import { currentModel, onModelChange } from './current-model.js';
 import { byId } from './dom.js';
 import { DrawPad } from './draw-pad.js';
 import { drawDigit } from './pictures.js';

@@ -5,7 +5,8 @@
  * other worker does not hold it up; it runs when the panel is shown and the
  * model has changed since.
  */
-import { type CurrentModel, currentModel, describeShape, onModelChange } from './current-model.js';
+import { describeShape } from '../../src/nn/network.js';
+import { type CurrentModel, currentModel, onModelChange } from './current-model.js';
 import { byId } from './dom.js';
 import { drawDigit } from './pictures.js';
 import { announce } from './status.js';
