@@ -247,6 +247,37 @@ describe('the web page in Chromium', { timeout: 120_000 }, () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  test('a finger draws too: touch strokes on a phone are read like mouse strokes', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    try {
+      const phone = await context.newPage();
+      const phoneProblems = watchProblems(phone);
+      await phone.goto(base);
+      await phone.locator('#model-name[data-source="served"]').waitFor({ timeout: 15_000 });
+      const box = (await phone.locator('#pad').boundingBox())!;
+      const at = ([x, y]: [number, number]) => ({ x: box.x + (x / PAD) * box.width, y: box.y + (y / PAD) * box.height });
+      // Touch input as a phone sends it (Chromium turns it into pointer events of type "touch").
+      const cdp = await context.newCDPSession(phone);
+      const seven: [number, number][] = [[70, 50], [140, 50], [210, 50], [180, 110], [150, 170], [125, 240]];
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(seven[0])] });
+      for (let i = 1; i < seven.length; i++) {
+        const [from, to] = [seven[i - 1], seven[i]];
+        for (let step = 1; step <= 8; step++) {
+          const t = step / 8;
+          const point = at([from[0] + (to[0] - from[0]) * t, from[1] + (to[1] - from[1]) * t]);
+          await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [point] });
+        }
+      }
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+      await answerIs(phone, '7');
+      const scrolled = await phone.evaluate<number>('window.scrollY');
+      assert.equal(scrolled, 0, 'drawing does not scroll the page');
+      assert.deepEqual(phoneProblems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('nothing went wrong: no console errors, page errors or failed requests', async () => {
     assert.notEqual(await page.locator('#status').getAttribute('data-kind'), 'error', await page.locator('#status').textContent() ?? '');
     assert.deepEqual(problems, []);
