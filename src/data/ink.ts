@@ -1,22 +1,30 @@
 /**
  * From a grey picture to an ink map: 0 where there is paper, up to 1 where
- * there is a full-strength stroke, whatever the paper's shade and whichever
- * of ink and paper is the darker. The steps:
- *  1. the paper level is the median of the border (a ring 2% of the shorter
- *     side wide), its noise σ the border's trimmed spread (noiseDeviation);
- *  2. the ink is the side (darker or lighter than the paper) with more
+ * there is a full-strength stroke, whatever the paper's shade, the light on
+ * it, and whichever of ink and paper is the darker. The steps:
+ *  1. the paper under the ink (background.ts): a closing of the picture for
+ *     dark ink, an opening for light ink, over a window a twelfth of the
+ *     shorter side, so a gradient, a shadow or a vignette is part of the
+ *     paper; dark ink is measured relative to the paper's brightness (a
+ *     shadow dims paper and ink alike). Pictures under 48 pixels a side use
+ *     one paper level, the median of their border;
+ *  2. the noise σ is the spread of the paper side of the contrast;
+ *  3. the ink is the side (darker or lighter than the paper) with more
  *     mass beyond the noise floor max(4σ, 8), unless the caller says which;
- *  3. ink = distance from the paper level, divided by the stroke-core level
- *     (inkLevel) and capped at 1; under 24 grey levels (or 6σ) of contrast
- *     there is no digit;
- *  4. faint values (under 4σ, and at least 5% of the core level) are cut
+ *  4. ink = contrast divided by the stroke-core level (inkLevel) and capped
+ *     at 1; under 24 grey levels (or 6σ) of contrast there is no digit;
+ *  5. faint values (under 4σ, and at least 5% of the core level, 12% in photos) are cut
  *     with a soft threshold, (u − t)/(1 − t), that keeps edges anti-aliased;
- *  5. specks (8-connected blobs with under 5% of the largest blob's ink)
+ *  6. the paper's own marks go: ruled or squared lines (thin bands across
+ *     the whole picture) and the page's edge (a blob lying along a side);
+ *  7. specks (8-connected blobs with under 5% of the largest blob's ink)
  *     are removed, so dust and JPEG noise cannot stretch the bounding box.
- * It assumes evenly lit paper: a photo with a strong shadow or gradient may
- * need cropping first. Pure arithmetic, browser-safe.
+ * Pure arithmetic, browser-safe.
  */
 import { DigitNetError } from '../errors.js';
+import { background, paperLevel } from './background.js';
+import { labelComponents } from './components.js';
+import { removePageEdges, removeRuledLines } from './paper-marks.js';
 
 /** Which way round the picture is: dark ink on light paper, light on dark, or decide from the picture. */
 export type InkPolarity = 'auto' | 'dark' | 'light';
@@ -24,31 +32,38 @@ export type InkPolarity = 'auto' | 'dark' | 'light';
 /** The smallest ink-to-paper contrast taken as a digit, in grey levels (of 255). */
 export const MIN_CONTRAST = 24;
 const MIN_NOISE_FLOOR = 8;
+/** The faintest ink kept, as a share of the stroke core: small pictures are clean; photos have JPEG and palette steps. */
 const MIN_THRESHOLD = 0.05;
+const MIN_THRESHOLD_PHOTO = 0.12;
 const SPECK_FRACTION = 0.05;
+/** The smallest mark that can be (part of) a digit, as a fraction of the picture's shorter side. */
+const MIN_MARK_FRACTION = 0.02;
+/** Below this side the picture is taken as evenly lit: there is no room for a window wider than a stroke. */
+const MIN_SIDE_FOR_LIGHTING = 48;
+/** The background window's radius as a fraction of the shorter side: wider than any stroke of a digit that fills the picture. */
+const WINDOW_FRACTION = 1 / 12;
+/** Paper darker than this is not used to scale dark ink (its relative contrast would be noise). */
+const MIN_PAPER_FOR_RATIO = 110;
+
+/** One reading of the picture: the contrast of every pixel against the paper, for ink of one polarity. */
+interface Contrast {
+  /** ≥ 0 where the pixel is inkier than the paper; the paper itself about 0. */
+  values: Float32Array;
+  sigma: number;
+  floor: number;
+  mass: number;
+  minThreshold: number;
+}
 
 /** The w×h ink map of `grey` (0..255 per pixel); throws a DigitNetError naming `name` if there is no ink. */
 export function inkMap(grey: ArrayLike<number>, w: number, h: number, polarity: InkPolarity = 'auto', name = 'image'): Float32Array {
-  const border = borderValues(grey, w, h);
-  const paper = median(border);
-  const sigma = noiseDeviation(border, paper);
-  const floor = Math.max(4 * sigma, MIN_NOISE_FLOOR);
-
-  let darkMass = 0;
-  let lightMass = 0;
-  for (let p = 0; p < w * h; p++) {
-    const d = grey[p] - paper;
-    if (d > floor) lightMass += d - floor;
-    else if (-d > floor) darkMass += -d - floor;
-  }
-  const dark = polarity === 'auto' ? darkMass > lightMass : polarity === 'dark';
-  const sign = dark ? -1 : 1;
+  const { values, sigma, floor, minThreshold } = Math.min(w, h) < MIN_SIDE_FOR_LIGHTING ? evenlyLit(grey, w, h, polarity) : unevenlyLit(grey, w, h, polarity);
 
   const ink = new Float32Array(w * h);
   const inked = new Float32Array(w * h);
   let count = 0;
   for (let p = 0; p < w * h; p++) {
-    const d = Math.max(0, sign * (grey[p] - paper));
+    const d = Math.max(0, values[p]);
     ink[p] = d;
     if (d > floor) inked[count++] = d;
   }
@@ -58,13 +73,108 @@ export function inkMap(grey: ArrayLike<number>, w: number, h: number, polarity: 
     throw new DigitNetError(`${name}: no digit found (no ${marks} stand out from the background: contrast ${Math.round(level)} of 255)`);
   }
 
-  const t = Math.min(0.5, Math.max(MIN_THRESHOLD, (4 * sigma) / level));
+  const t = Math.min(0.5, Math.max(minThreshold, (4 * sigma) / level));
   for (let p = 0; p < w * h; p++) {
     const u = Math.min(1, ink[p] / level);
     ink[p] = u > t ? (u - t) / (1 - t) : 0;
   }
+  removeRuledLines(ink, w, h);
+  removePageEdges(ink, w, h);
   removeSpecks(ink, w, h);
   return ink;
+}
+
+/**
+ * A small picture: one paper level, the median of the border, its noise
+ * the border's spread; the ink is the side with more mass beyond the noise.
+ */
+function evenlyLit(grey: ArrayLike<number>, w: number, h: number, polarity: InkPolarity): Contrast {
+  const border = borderValues(grey, w, h);
+  const paper = median(border);
+  const sigma = noiseDeviation(border, paper);
+  const readings = (polarity === 'auto' ? [true, false] : [polarity === 'dark']).map((dark) => {
+    const sign = dark ? -1 : 1;
+    return measured(Float32Array.from({ length: w * h }, (_, p) => sign * (grey[p] - paper)), sigma, MIN_THRESHOLD);
+  });
+  return readings.reduce((a, b) => (b.mass > a.mass ? b : a));
+}
+
+/**
+ * A picture big enough for the light to vary across it: the paper is the
+ * upper envelope under dark ink and the lower one under light ink. Which?
+ * Near any mark the two envelopes part, and there the paper is what most
+ * pixels are close to: around a stroke lies more paper than stroke.
+ */
+function unevenlyLit(grey: ArrayLike<number>, w: number, h: number, polarity: InkPolarity): Contrast {
+  const radius = Math.max(3, Math.round(WINDOW_FRACTION * Math.min(w, h)));
+  const upper = background(grey, w, h, radius, 'upper');
+  const lower = background(grey, w, h, radius, 'lower');
+  const paper = paperLevel(grey, w, h, Math.max(3, Math.round(Math.min(w, h) / 4)));
+  const sides = largeScaleSides(grey, paper);
+  const dark = polarity === 'auto' ? sides.darkMass >= sides.lightMass : polarity === 'dark';
+  const sign = dark ? -1 : 1;
+  const values = new Float32Array(w * h);
+  for (let p = 0; p < w * h; p++) {
+    // Ink stands out from the paper at the large scale too: the paper between strokes is no mark of the other polarity.
+    if (sign * (grey[p] - paper[p]) <= sides.floor) continue;
+    // Dark ink in a shadow is as dim as the paper around it: compare it with the paper's brightness.
+    values[p] = dark ? (255 * (upper[p] - grey[p])) / Math.max(MIN_PAPER_FOR_RATIO, upper[p]) : grey[p] - lower[p];
+  }
+  const level = sampleMedian(values);
+  for (let p = 0; p < w * h; p++) values[p] -= level;
+  return measured(values, paperDeviation(values), MIN_THRESHOLD_PHOTO);
+}
+
+/**
+ * The marks on either side of the paper's level at a scale larger than the
+ * digit (`paper`: the median over a quarter of the picture): the mass beyond
+ * the noise floor darker and lighter than it. The ink is on the side with
+ * more mass.
+ */
+function largeScaleSides(grey: ArrayLike<number>, paper: Float32Array): { darkMass: number; lightMass: number; floor: number } {
+  const deviation = Float32Array.from(paper, (level, p) => grey[p] - level);
+  const spread = sampleMedian(deviation.map(Math.abs)) / 0.6745;
+  const floor = Math.max(4 * spread, MIN_NOISE_FLOOR);
+  let darkMass = 0;
+  let lightMass = 0;
+  for (const d of deviation) {
+    if (d > floor) lightMass += d - floor;
+    else if (-d > floor) darkMass += -d - floor;
+  }
+  return { darkMass, lightMass, floor };
+}
+
+function measured(values: Float32Array, sigma: number, minThreshold: number): Contrast {
+  const floor = Math.max(4 * sigma, MIN_NOISE_FLOOR);
+  let mass = 0;
+  for (const v of values) if (v > floor) mass += v - floor;
+  return { values, sigma, floor, mass, minThreshold };
+}
+
+/**
+ * The noise of contrast values centred on the paper (0): the RMS of the 80%
+ * of pixels closest to it, divided by 0.6616 (what that gives for Gaussian
+ * noise), so the ink (at most a fifth of most pictures) does not count.
+ * Quantised noise (a palette, where most of the paper is one level and the
+ * rest a step away) shows as the step.
+ */
+function paperDeviation(values: Float32Array): number {
+  const step = Math.max(1, Math.floor(values.length / 65536));
+  const sample: number[] = [];
+  for (let i = 0; i < values.length; i += step) sample.push(Math.abs(values[i]));
+  sample.sort((a, b) => a - b);
+  const kept = Math.max(1, Math.floor(0.8 * sample.length));
+  let sum = 0;
+  for (let i = 0; i < kept; i++) sum += sample[i] ** 2;
+  return Math.sqrt(sum / kept) / 0.6616;
+}
+
+/** The median of at most 65,536 evenly spaced values: plenty for a level, cheap for 10⁶ pixels. */
+function sampleMedian(values: Float32Array): number {
+  const step = Math.max(1, Math.floor(values.length / 65536));
+  const sample = new Float32Array(Math.ceil(values.length / step));
+  for (let i = 0, k = 0; i < values.length; i += step) sample[k++] = values[i];
+  return median(sample);
 }
 
 /**
@@ -122,43 +232,34 @@ function borderValues(grey: ArrayLike<number>, w: number, h: number): Float32Arr
   return Float32Array.from(values);
 }
 
-/** Zero every 8-connected blob whose ink sum is under SPECK_FRACTION of the largest blob's. */
+/**
+ * Zero every 8-connected blob whose ink sum is under SPECK_FRACTION of the
+ * largest blob's, or whose longer side is under MIN_MARK_FRACTION of the
+ * picture's shorter side (at least 3 pixels): dust, however alone it is, is
+ * no digit.
+ */
 function removeSpecks(ink: Float32Array, w: number, h: number): void {
-  const label = new Int32Array(w * h).fill(-1);
-  const mass: number[] = [];
-  const stack: number[] = [];
-  for (let start = 0; start < w * h; start++) {
-    if (ink[start] === 0 || label[start] >= 0) continue;
-    const id = mass.length;
-    let sum = 0;
-    label[start] = id;
-    stack.push(start);
-    while (stack.length > 0) {
-      const p = stack.pop() as number;
-      sum += ink[p];
-      const x = p % w;
-      const y = (p - x) / w;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= h) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= w) continue;
-          const q = ny * w + nx;
-          if (ink[q] !== 0 && label[q] < 0) {
-            label[q] = id;
-            stack.push(q);
-          }
-        }
-      }
-    }
-    mass.push(sum);
+  const { label, count, mass } = labelComponents(ink, w, h);
+  const x0 = new Int32Array(count).fill(w);
+  const x1 = new Int32Array(count).fill(-1);
+  const y0 = new Int32Array(count).fill(h);
+  const y1 = new Int32Array(count).fill(-1);
+  for (let p = 0; p < w * h; p++) {
+    const c = label[p];
+    if (c < 0) continue;
+    const x = p % w;
+    const y = (p - x) / w;
+    x0[c] = Math.min(x0[c], x);
+    x1[c] = Math.max(x1[c], x);
+    y0[c] = Math.min(y0[c], y);
+    y1[c] = Math.max(y1[c], y);
   }
+  const minSide = Math.max(3, MIN_MARK_FRACTION * Math.min(w, h));
   let largest = 0;
   for (const m of mass) largest = Math.max(largest, m);
-  const keep = SPECK_FRACTION * largest;
+  const drop = Uint8Array.from(mass, (m, c) => Number(m < SPECK_FRACTION * largest || Math.max(x1[c] - x0[c], y1[c] - y0[c]) + 1 < minSide));
   for (let p = 0; p < w * h; p++) {
-    if (label[p] >= 0 && mass[label[p]] < keep) ink[p] = 0;
+    if (label[p] >= 0 && drop[label[p]]) ink[p] = 0;
   }
 }
 

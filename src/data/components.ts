@@ -1,0 +1,43 @@
+/**
+ * 8-connected components of an ink map (pixels > 0), labelled without
+ * recursion so a 1024×1024 picture of one big stroke cannot overflow the
+ * stack. Shared by the ink clean-up and the digit segmentation. Browser-safe.
+ */
+
+export interface Components {
+  /** Each pixel's component, 0..count-1, or -1 on paper. */
+  label: Int32Array;
+  count: number;
+  /** Each component's ink sum. */
+  mass: Float64Array;
+}
+
+export function labelComponents(ink: ArrayLike<number>, w: number, h: number): Components {
+  const label = new Int32Array(w * h).fill(-1);
+  const mass: number[] = [];
+  const stack: number[] = [];
+  for (let start = 0; start < w * h; start++) {
+    if (ink[start] === 0 || label[start] >= 0) continue;
+    const id = mass.length;
+    let sum = 0;
+    label[start] = id;
+    stack.push(start);
+    while (stack.length > 0) {
+      const p = stack.pop() as number;
+      sum += ink[p];
+      const x = p % w;
+      const y = (p - x) / w;
+      for (let ny = Math.max(0, y - 1); ny <= Math.min(h - 1, y + 1); ny++) {
+        for (let nx = Math.max(0, x - 1); nx <= Math.min(w - 1, x + 1); nx++) {
+          const q = ny * w + nx;
+          if (ink[q] !== 0 && label[q] < 0) {
+            label[q] = id;
+            stack.push(q);
+          }
+        }
+      }
+    }
+    mass.push(sum);
+  }
+  return { label, count: mass.length, mass: Float64Array.from(mass) };
+}

@@ -1,0 +1,98 @@
+/**
+ * Marks that belong to the paper, not the digit, removed from an ink map
+ * (values 0..1, row-major w×h) in place:
+ * - ruled and squared lines: thin bands (at most 2% of the picture, or 2
+ *   pixels) that cross the whole picture, edge to edge, covering at least
+ *   three quarters of it. Where a stroke of the digit crosses a line (ink
+ *   just above and just below it) the band's pixels stay, so the stroke is
+ *   not cut.
+ * - the page's edge: a blob lying along a side of the picture (touching at
+ *   least half of that side), as when a photo shows the table beyond the
+ *   page; within 3% of the side counts as touching. A digit cropped tightly
+ *   touches a side at a few points only.
+ * Browser-safe.
+ */
+import { labelComponents } from './components.js';
+
+const LINE_COVERAGE = 0.75;
+const LINE_THICKNESS = 0.02;
+const EDGE_CONTACT = 0.5;
+const EDGE_STRIP = 0.03;
+
+export function removeRuledLines(ink: Float32Array, w: number, h: number): void {
+  // Rows, then columns through the transposed view.
+  removeLines(ink, w, h, (x, y) => y * w + x);
+  removeLines(ink, h, w, (x, y) => x * w + y);
+}
+
+/** Lines along the first axis (length `len`, `across` of them), pixels addressed through `at`. */
+function removeLines(ink: Float32Array, len: number, across: number, at: (i: number, j: number) => number): void {
+  const edge = Math.max(1, Math.ceil(0.02 * len));
+  const full = (j: number): boolean => {
+    let covered = 0;
+    let first = len;
+    let last = -1;
+    for (let i = 0; i < len; i++) {
+      if (ink[at(i, j)] > 0) {
+        covered++;
+        first = Math.min(first, i);
+        last = i;
+      }
+    }
+    return covered >= LINE_COVERAGE * len && first < edge && last >= len - edge;
+  };
+  const thin = Math.max(2, Math.round(LINE_THICKNESS * across));
+  for (let j = 0; j < across; ) {
+    if (!full(j)) {
+      j++;
+      continue;
+    }
+    let end = j;
+    while (end + 1 < across && full(end + 1)) end++;
+    if (end - j + 1 <= thin) eraseBand(ink, len, across, j, end, at);
+    j = end + 1;
+  }
+}
+
+/** Zero lines j0..j1 except where ink continues on both sides of the band (a stroke crossing it). */
+function eraseBand(ink: Float32Array, len: number, across: number, j0: number, j1: number, at: (i: number, j: number) => number): void {
+  const before = j0 - 2;
+  const after = j1 + 2;
+  for (let i = 0; i < len; i++) {
+    const inkBefore = before >= 0 && ink[at(i, before)] > 0;
+    const inkAfter = after < across && ink[at(i, after)] > 0;
+    if (inkBefore && inkAfter) continue;
+    for (let j = j0; j <= j1; j++) ink[at(i, j)] = 0;
+  }
+}
+
+export function removePageEdges(ink: Float32Array, w: number, h: number): void {
+  const { label, count } = labelComponents(ink, w, h);
+  if (count === 0) return;
+  // The strip along each side where an edge shows: a few pixels, since the background may take the outermost ones.
+  const strip = Math.max(2, Math.round(EDGE_STRIP * Math.min(w, h)));
+  const along = (side: 'top' | 'bottom' | 'left' | 'right'): Uint32Array => {
+    const seen = new Uint32Array(count);
+    const vertical = side === 'left' || side === 'right';
+    const length = vertical ? h : w;
+    for (let i = 0; i < length; i++) {
+      const marked = new Set<number>();
+      for (let d = 0; d < strip; d++) {
+        const x = vertical ? (side === 'left' ? d : w - 1 - d) : i;
+        const y = vertical ? i : side === 'top' ? d : h - 1 - d;
+        const c = label[y * w + x];
+        if (c >= 0) marked.add(c);
+      }
+      for (const c of marked) seen[c]++;
+    }
+    return seen;
+  };
+  const drop = new Uint8Array(count);
+  for (const side of ['top', 'bottom', 'left', 'right'] as const) {
+    const length = side === 'left' || side === 'right' ? h : w;
+    along(side).forEach((n, c) => {
+      if (n >= EDGE_CONTACT * length) drop[c] = 1;
+    });
+  }
+  for (let p = 0; p < w * h; p++) if (label[p] >= 0 && drop[label[p]]) ink[p] = 0;
+}
