@@ -5,7 +5,9 @@
  * stops at the next mini-batch, saves a checkpoint if one was asked for, and
  * exits with 130; a second Ctrl-C exits at once.
  */
-import { CLASSES, loadMnist } from '../data/mnist.js';
+import type { Dataset } from '../data/dataset.js';
+import { CLASSES, loadMnist, type MnistSplit } from '../data/mnist.js';
+import { withNonDigits } from '../data/non-digits.js';
 import { DigitNetError, UsageError } from '../errors.js';
 import { type Checkpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { saveModel } from '../io/model-file.js';
@@ -13,7 +15,7 @@ import { fitsNetwork2, type ModelInfo, NETWORK2_LIMITS } from '../io/model-forma
 import { DEFAULT_KERNELS, loadKernels } from '../kernels/index.js';
 import { Network } from '../nn/network.js';
 import { Random } from '../random.js';
-import { specOf, type TrainConfig, trainOptionsOf } from '../train/config.js';
+import { outputsOf, specOf, type TrainConfig, trainOptionsOf } from '../train/config.js';
 import { formatSchedule } from '../train/schedule.js';
 import { train, type TrainEvent } from '../train/trainer.js';
 import { percent } from './format.js';
@@ -22,12 +24,14 @@ import type { TrainFlags } from './train-command.js';
 
 export async function runTraining(flags: TrainFlags, config: TrainConfig, resume: Checkpoint | null): Promise<void> {
   const layers = config.layers;
-  if (layers[layers.length - 1] !== CLASSES) {
-    throw new UsageError(`--layers: the last size must be ${CLASSES} (one output per digit), got ${layers[layers.length - 1]}`);
+  const outputs = outputsOf(config, CLASSES);
+  if (layers[layers.length - 1] !== outputs) {
+    const what = outputs === CLASSES ? 'one output per digit' : 'one output per digit and one for "not a digit" (--non-digits)';
+    throw new UsageError(`--layers: the last size must be ${outputs} (${what}), got ${layers[layers.length - 1]}`);
   }
   if (flags.save && flags.format === 'network2' && !fitsNetwork2(specOf(config))) throw new UsageError(`--format network2: ${NETWORK2_LIMITS}`);
   const dataSource = resume ? resume.data : { dir: flags.data ?? null, trainSize: flags.trainSize ?? null };
-  const data = loadMnist({ dir: dataSource.dir ?? undefined, trainSize: dataSource.trainSize ?? undefined });
+  const data = withNonDigitClass(loadMnist({ dir: dataSource.dir ?? undefined, trainSize: dataSource.trainSize ?? undefined }), config);
   if (layers[0] !== data.train.inputSize) {
     throw new UsageError(`--layers: the first size must be ${data.train.inputSize} (the data's inputs per image), got ${layers[0]}`);
   }
@@ -127,6 +131,14 @@ export async function runTraining(flags: TrainFlags, config: TrainConfig, resume
   }
 }
 
+/** The data with config.nonDigits drawn non-digits added to training as one more class (validation and test keep their digits). */
+function withNonDigitClass(data: MnistSplit, config: TrainConfig): MnistSplit {
+  const count = config.nonDigits ?? 0;
+  if (count === 0) return data;
+  const oneMore = (ds: Dataset): Dataset => ({ ...ds, classes: ds.classes + 1 });
+  return { ...data, train: withNonDigits(data.train, count, config.seed), validation: oneMore(data.validation), test: oneMore(data.test) };
+}
+
 /** "sigmoid, quadratic cost, 50 epochs, batch 10, eta 1.3, seed 1" and whatever else is set. */
 function describe(c: TrainConfig): string {
   const sameEverywhere = c.hidden.every((a) => a === c.output);
@@ -138,6 +150,8 @@ function describe(c: TrainConfig): string {
   if (c.schedule.kind !== 'none') parts.push(`schedule ${formatSchedule(c.schedule)}`);
   if (c.earlyStop) parts.push(`early stop ${c.earlyStop}`);
   if (c.augment) parts.push(`augment ${c.augment}`);
+  if (c.pens) parts.push(`pens ${c.pens}`);
+  if (c.nonDigits) parts.push(`${c.nonDigits} non-digits`);
   parts.push(`seed ${c.seed}`);
   return parts.join(', ');
 }

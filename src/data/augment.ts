@@ -18,6 +18,13 @@ export interface Distortion {
   shear: number;
   /** Largest shift either way, in pixels. */
   shift: number;
+  /**
+   * People's pens and cameras (0 to 1, default 0): the chance that a digit's
+   * strokes are made thicker or thinner (a marker, a fine pen), and, apart,
+   * the chance that it is seen at a lower resolution (a small or blurred
+   * capture). MNIST's strokes are all of one pen and one scanner.
+   */
+  pens?: number;
 }
 
 /** Strengths that keep a digit what it is (measured on MNIST; see README "Better networks"). */
@@ -42,8 +49,71 @@ export function distortEpoch(ds: Dataset, out: Uint8Array, d: Distortion, seed: 
   const rng = new Random((seed * 0x9e3779b1 + epoch * 0x85ebca77 + 0x632be5ab) >>> 0);
   const size = ds.inputSize;
   if (out.length !== ds.count * size) throw new RangeError(`expected room for ${ds.count * size} pixels, got ${out.length}`);
+  const pens = d.pens ?? 0;
   for (let n = 0; n < ds.count; n++) {
-    distortImage(ds.images.subarray(n * size, (n + 1) * size), out.subarray(n * size, (n + 1) * size), side, randomMap(rng, d));
+    const image = out.subarray(n * size, (n + 1) * size);
+    distortImage(ds.images.subarray(n * size, (n + 1) * size), image, side, randomMap(rng, d));
+    // Drawn only when asked for, so runs without it keep their numbers.
+    if (pens > 0) changePen(image, side, rng, pens);
+  }
+}
+
+/** With chance `pens`, thicker or thinner strokes (half each); then, with chance pens/2, a lower resolution. */
+function changePen(image: Uint8Array, side: number, rng: Random, pens: number): void {
+  const stroke = rng.next();
+  const amount = 0.4 + 0.6 * rng.next();
+  if (stroke < pens / 2) morph(image, side, amount, Math.max);
+  else if (stroke < pens) morph(image, side, amount, Math.min);
+  const blur = rng.next();
+  const coarse = 10 + rng.int(7);
+  if (blur < pens / 2) {
+    lowerResolution(image, side, coarse);
+    // The preprocessing scales every picture's brightest ink to 1: so must this.
+    let max = 0;
+    for (const v of image) max = Math.max(max, v);
+    if (max > 0) for (let i = 0; i < image.length; i++) image[i] = Math.round((255 * image[i]) / max);
+  }
+}
+
+/**
+ * Grey dilation (pick = max) or erosion (pick = min) over the pixel and its
+ * four neighbours, mixed in by `amount`: strokes about a pixel thicker or
+ * thinner.
+ */
+function morph(image: Uint8Array, side: number, amount: number, pick: (a: number, b: number) => number): void {
+  const src = Uint8Array.from(image);
+  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= side || y >= side ? 0 : src[y * side + x]);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const v = src[y * side + x];
+      const m = pick(pick(pick(pick(v, at(x - 1, y)), at(x + 1, y)), at(x, y - 1)), at(x, y + 1));
+      image[y * side + x] = Math.round(v + amount * (m - v));
+    }
+  }
+}
+
+/** The image box-filtered down to coarse×coarse and back up bilinearly: what a small capture keeps of it. */
+function lowerResolution(image: Uint8Array, side: number, coarse: number): void {
+  const small = new Float64Array(coarse * coarse);
+  const f = side / coarse;
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) small[Math.floor(y / f) * coarse + Math.floor(x / f)] += image[y * side + x];
+  }
+  const area = new Float64Array(coarse * coarse);
+  for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) area[Math.floor(y / f) * coarse + Math.floor(x / f)]++;
+  for (let i = 0; i < small.length; i++) small[i] /= area[i];
+  for (let y = 0; y < side; y++) {
+    const sy = Math.min(coarse - 1, Math.max(0, (y + 0.5) / f - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(coarse - 1, y0 + 1);
+    for (let x = 0; x < side; x++) {
+      const sx = Math.min(coarse - 1, Math.max(0, (x + 0.5) / f - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(coarse - 1, x0 + 1);
+      const top = small[y0 * coarse + x0] + (small[y0 * coarse + x1] - small[y0 * coarse + x0]) * (sx - x0);
+      const bottom = small[y1 * coarse + x0] + (small[y1 * coarse + x1] - small[y1 * coarse + x0]) * (sx - x0);
+      image[y * side + x] = Math.round(top + (bottom - top) * (sy - y0));
+    }
   }
 }
 

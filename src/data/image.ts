@@ -49,6 +49,15 @@ export function toMnistInput(image: RasterImage, options: MnistInputOptions = {}
   checkRaster(image, name);
   const { grey, w, h } = workingGrey(image, name);
   const ink = inkMap(grey, w, h, polarity, name);
+  return inkToMnistInput(ink, w, h, name);
+}
+
+/**
+ * An ink map (w×h, 0 paper to 1 full stroke) to the 784 inputs: cropped to
+ * the ink, fitted into 20×20, centred by mass in 28×28. Throws "no digit
+ * found" for an empty map.
+ */
+export function inkToMnistInput(ink: Float32Array, w: number, h: number, name = 'image'): Float32Array {
   const box = fitToBox(ink, w, h, name);
   return centreByMass(box.pixels, box.width, box.height);
 }
