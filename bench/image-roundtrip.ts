@@ -29,7 +29,7 @@ for (const variant of USER_VARIANTS) {
     const digit = test.images.subarray(n * 784, (n + 1) * 784);
     const file = userImage(digit, variant, n + 1);
     const start = performance.now();
-    const input = toMnistInput(decodeImage(file, `${variant} #${n}`));
+    const input = toMnistInput(await decodeImage(file, `${variant} #${n}`));
     seconds += (performance.now() - start) / 1000;
     const original = Float32Array.from(digit, (v) => v / 255);
     corr.push(correlation(input, original));

@@ -12,7 +12,7 @@ export { loadKernels, KERNEL_NAMES } from './kernels/index.js';
 export { referenceKernels } from './kernels/reference.js';
 export { train, checkTrainOptions, type TrainOptions, type TrainData, type TrainEvent, type TrainResult, type EpochEvent } from './train/trainer.js';
 export { VERSION } from './version.js';
-export { decodeImage } from './data/decode.js';
+export { decodeImage, DECODE_TIMEOUT_SECONDS, type DecodeOptions } from './data/decode.js';
 export { readImageHeader, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, type ImageHeader, type ImageFormat } from './data/image-header.js';
 export { checkRaster, type RasterImage } from './data/raster.js';
 export { toMnistInput, MNIST_SIDE, MNIST_BOX, MNIST_CENTRE, WORKING_SIDE, type MnistInputOptions } from './data/image.js';

@@ -48,13 +48,13 @@ function summary(values: number[]): string {
   return `min ${quantile(values, 0).toFixed(3)}, p5 ${quantile(values, 0.05).toFixed(3)}, median ${quantile(values, 0.5).toFixed(3)}`;
 }
 
-test('user pictures of 200 MNIST digits come back close to the digit, centred and 20 pixels tall', (t) => {
+test('user pictures of 200 MNIST digits come back close to the digit, centred and 20 pixels tall', async (t) => {
   const r: number[] = [];
   const shifted: number[] = [];
   for (let n = 0; n < 200; n++) {
     const variant = USER_VARIANTS[n % USER_VARIANTS.length];
     const name = `${variant} #${n}`;
-    const input = toMnistInput(decodeImage(userImage(digitAt(n), variant, n + 1), name));
+    const input = toMnistInput(await decodeImage(userImage(digitAt(n), variant, n + 1), name));
     assert.equal(input.length, 784);
     assert.ok(input.every((v) => v >= 0 && v <= 1), name);
     const com = centreOfMass(input);
@@ -106,11 +106,9 @@ test('a canvas ImageData (Uint8ClampedArray) and the same pixels as bytes give t
 });
 
 test('a large photo is reduced first and still gives the digit', () => {
-  const start = performance.now();
+  // Timings belong in a benchmark (bench/decode.ts times a whole 12 MP photo), not in a test.
   const input = toMnistInput(drawDigit(11, 60, 3000, 2000, 900, 150, (m) => [...Array(3).fill(210 - 180 * m), 255]));
-  const seconds = (performance.now() - start) / 1000;
   assert.ok(correlation(input, asInput(digitAt(11))) > 0.9);
-  assert.ok(seconds < 3, `${seconds.toFixed(2)} s for 6 megapixels`);
 });
 
 test('specks of dust away from the digit do not change the result', () => {
@@ -161,19 +159,19 @@ test('a malformed raster is refused with a clear message', () => {
   refuses({ width: 30_000, height: 1, data: new Uint8Array(0) }, /more than the limit/);
 });
 
-test('mnistInputToPng writes the 28×28 input as a grey PNG, optionally enlarged', () => {
+test('mnistInputToPng writes the 28×28 input as a grey PNG, optionally enlarged', async () => {
   const input = asInput(digitAt(0));
   const small = PNG.sync.read(Buffer.from(mnistInputToPng(input)));
   assert.equal(small.width, 28);
   assert.equal(small.height, 28);
   for (let i = 0; i < 784; i++) assert.equal(small.data[4 * i], digitAt(0)[i]);
-  const big = decodeImage(mnistInputToPng(input, 10), 'show.png');
+  const big = await decodeImage(mnistInputToPng(input, 10), 'show.png');
   assert.equal(big.width, 280);
   for (const [x, y] of [[0, 0], [75, 143], [279, 279]]) {
     assert.equal(big.data[4 * (y * 280 + x)], digitAt(0)[Math.floor(y / 10) * 28 + Math.floor(x / 10)]);
   }
   // What the network saw, read back, is what it saw (to 8 bits).
-  const again = toMnistInput(decodeImage(mnistInputToPng(toMnistInput(big)), 'again.png'));
+  const again = toMnistInput(await decodeImage(mnistInputToPng(toMnistInput(big)), 'again.png'));
   assert.ok(correlation(again, input) > 0.99);
   assert.throws(() => mnistInputToPng(new Float32Array(100)), /784 values/);
   assert.throws(() => mnistInputToPng(input, 0), /scale must be a whole number from 1 to 64/);

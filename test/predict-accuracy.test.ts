@@ -25,7 +25,7 @@ const COUNT = 400;
 const STEP = 25;
 const MAX_GAP = 0.02;
 
-test('predict on user pictures is within 2 points of the same model on the MNIST digits', () => {
+test('predict on user pictures is within 2 points of the same model on the MNIST digits', async () => {
   const { network } = loadDigitModel(undefined);
   let mnistCorrect = 0;
   let userCorrect = 0;
@@ -33,7 +33,7 @@ test('predict on user pictures is within 2 points of the same model on the MNIST
   for (let k = 0; k < COUNT; k++) {
     const digit = userDigit(k * STEP, USER_VARIANTS[k % USER_VARIANTS.length]);
     if (network.predict(Float32Array.from(digit.pixels, (v) => v / 255)) === digit.label) mnistCorrect++;
-    if (predictImage(network, digit.bytes, `digit ${digit.index} (${digit.variant})`, 'auto').digit === digit.label) {
+    if ((await predictImage(network, digit.bytes, `digit ${digit.index} (${digit.variant})`, 'auto')).digit === digit.label) {
       userCorrect++;
       perVariant.set(digit.variant, (perVariant.get(digit.variant) ?? 0) + 1);
     }

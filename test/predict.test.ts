@@ -10,7 +10,7 @@ import { saveModel } from '../src/io/model-file.js';
 import { Network } from '../src/nn/network.js';
 import { defaultModelPath } from '../src/paths.js';
 import { Random } from '../src/random.js';
-import { runCli, withTempDir } from './helpers.js';
+import { runCli, withTempDir, withTempDirAsync } from './helpers.js';
 import { badImages, userDigit } from './image-files.js';
 
 // MNIST test digits 0–3 (labels 7, 2, 1, 0), as a grey PNG, a JPEG, an RGB PNG and strokes on a transparent canvas.
@@ -49,38 +49,44 @@ test('--json prints one object per image with all ten probabilities', () => {
     const files = writeDigits(dir);
     const r = runCli(['predict', '--json', ...files]);
     assert.equal(r.status, 0, r.stderr);
-    const rows = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { file: string; digit: number; confidence: number; probabilities: number[] });
+    type Row = { file: string; text: string; digit: number; confidence: number; probabilities: number[]; notDigit: number; digits: { digit: number; box: { width: number } }[] };
+    const rows = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Row);
     assert.equal(rows.length, digits.length);
     rows.forEach((row, i) => {
-      assert.deepEqual(Object.keys(row), ['file', 'digit', 'confidence', 'probabilities']);
+      assert.deepEqual(Object.keys(row), ['file', 'text', 'digit', 'confidence', 'probabilities', 'notDigit', 'digits']);
       assert.equal(row.file, files[i]);
       assert.equal(row.digit, digits[i].label);
+      assert.equal(row.text, String(digits[i].label));
       assert.equal(row.probabilities.length, 10);
-      assert.ok(Math.abs(row.probabilities.reduce((a, b) => a + b) - 1) < 1e-9);
+      // With "not a digit" the eleven probabilities sum to 1.
+      assert.ok(Math.abs(row.probabilities.reduce((a, b) => a + b) + row.notDigit - 1) < 1e-9);
       assert.equal(row.confidence, Math.max(...row.probabilities));
       assert.equal(row.probabilities[row.digit], row.confidence);
+      assert.equal(row.digits.length, 1);
+      assert.equal(row.digits[0].digit, row.digit);
+      assert.ok(row.digits[0].box.width > 0);
     });
   });
 });
 
 /** The PNG at `path` is 28×28 and each pixel is the input the network got from `picture`, as 0..255 grey. */
-function assertShows(path: string, picture: Uint8Array): void {
+async function assertShows(path: string, picture: Uint8Array): Promise<void> {
   const png = PNG.sync.read(readFileSync(path));
   assert.equal(png.width, 28);
   assert.equal(png.height, 28);
-  const input = imageBytesToInput(picture, 'x');
+  const input = await imageBytesToInput(picture, 'x');
   for (let p = 0; p < 784; p++) assert.equal(png.data[4 * p], Math.round(255 * input[p]), `${path} pixel ${p}`);
 }
 
-test('--show writes the 28×28 input the network saw beside each picture, and says where', () => {
-  withTempDir((dir) => {
+test('--show writes the 28×28 input the network saw beside each picture, and says where', async () => {
+  await withTempDirAsync(async (dir) => {
     const files = writeDigits(dir);
     const r = runCli(['predict', '--show', files[0], files[1]]);
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
     const shown = [join(dir, 'digit0.mnist.png'), join(dir, 'digit1.mnist.png')]; // digit1.jpg → digit1.mnist.png
     lines.forEach((line, i) => assert.match(line, new RegExp(`^${files[i]}: ${digits[i].label} \\(.*%\\), network input in ${shown[i]}$`)));
-    shown.forEach((path, i) => assertShows(path, digits[i].bytes));
+    for (const [i, path] of shown.entries()) await assertShows(path, digits[i].bytes);
     const json = runCli(['predict', '--show', '--json', files[2]]);
     assert.equal((JSON.parse(json.stdout) as { shown: string }).shown, join(dir, 'digit2.mnist.png'));
     // digit0.png and a digit0.jpg in one run: the second does not overwrite the first's picture.
@@ -89,8 +95,8 @@ test('--show writes the 28×28 input the network saw beside each picture, and sa
     const both = runCli(['predict', '--show', files[0], jpg, files[0]]);
     assert.equal(both.status, 0, both.stderr);
     assert.deepEqual(both.stdout.trimEnd().split('\n').map((l) => l.split(' in ')[1]), [shown[0], `${jpg}.mnist.png`, shown[0]]);
-    assertShows(shown[0], digits[0].bytes);
-    assertShows(`${jpg}.mnist.png`, digits[1].bytes);
+    await assertShows(shown[0], digits[0].bytes);
+    await assertShows(`${jpg}.mnist.png`, digits[1].bytes);
   });
 });
 
@@ -129,19 +135,21 @@ test('bad files among good ones: one line each on stderr, the good ones answered
   });
 });
 
-test('a sigmoid model\'s outputs are normalised into probabilities', () => {
-  withTempDir((dir) => {
+test('a sigmoid model\'s outputs are normalised into probabilities', async () => {
+  await withTempDirAsync(async (dir) => {
     const net = Network.create({ sizes: [784, 10, 10], activations: ['sigmoid', 'sigmoid'], cost: 'quadratic' }, new Random(3), 'scaled');
     const model = join(dir, 'sigmoid.json');
     saveModel(model, net, {});
     const [file] = writeDigits(dir);
     const r = runCli(['predict', '--model', model, '--json', file]);
-    assert.equal(r.status, 0, r.stderr);
-    const { digit, probabilities } = JSON.parse(r.stdout) as { digit: number; probabilities: number[] };
-    const output = net.feedforward(imageBytesToInput(digits[0].bytes, 'x'));
+    // An untrained network is unsure of everything: "not a digit", exit 3, its best guess still given.
+    assert.equal(r.status, 3, r.stderr);
+    const { digit, probabilities, digits: read } = JSON.parse(r.stdout) as { digit: number | null; probabilities: number[]; digits: { best: number }[] };
+    const output = net.feedforward(await imageBytesToInput(digits[0].bytes, 'x'));
     const sum = output.reduce((a, b) => a + b);
     probabilities.forEach((p, j) => assert.ok(Math.abs(p - output[j] / sum) < 1e-12));
-    assert.equal(digit, net.predict(imageBytesToInput(digits[0].bytes, 'x')));
+    assert.equal(digit, null);
+    assert.equal(read[0].best, net.predict(await imageBytesToInput(digits[0].bytes, 'x')));
   });
 });
 
@@ -175,12 +183,12 @@ test('usage errors and unusable models: one line, exit 2 or 1', () => {
     saveModel(small, Network.create({ sizes: [4, 3, 2], activations: ['sigmoid', 'sigmoid'], cost: 'quadratic' }, new Random(1), 'scaled'), {});
     const wrong = runCli(['predict', '--model', small, file]);
     assert.equal(wrong.status, 1);
-    assert.match(wrong.stderr, /^digitnet: .*small\.json: the network maps 4 inputs to 2 outputs; digits need 784 → 10\n$/);
+    assert.match(wrong.stderr, /^digitnet: .*small\.json: the network maps 4 inputs to 2 outputs; digits need 784 → 10 \(or 11 with "not a digit"\)\n$/);
     assert.equal(wrong.stdout, '');
     const help = runCli(['predict', '--help']);
     assert.equal(help.status, 0);
     for (const flag of ['--model', '--show', '--json', '--ink']) assert.ok(help.stdout.includes(flag), flag);
-    assert.match(help.stdout, /Exit code: 0 all answered; 1 one or more files failed/);
+    assert.match(help.stdout, /Exit code: 0 every picture read as digits; 3 one or more pictures are not digits; 1 one or more files\s+failed/);
   });
 });
 

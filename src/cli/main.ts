@@ -36,7 +36,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command may end with a code of its own (predict: 3 when a picture is not a digit).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version are "errors" to commander; they exit 0.

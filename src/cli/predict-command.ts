@@ -4,12 +4,14 @@
  * the rest are still answered; the exit code says whether any failed.
  */
 import { Command, Option } from 'commander';
-import { mnistInputToPng } from '../data/show.js';
+import { mnistInputsToPng } from '../data/show.js';
+import type { PictureReading } from '../read/read-picture.js';
+import { readingJson } from '../read/reading-json.js';
 import type { InkPolarity } from '../data/ink.js';
 import { DigitNetError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadDigitModel } from './digit-model.js';
-import { predictImage, readImageFile, showPath } from './predict-image.js';
+import { readImage, readImageFile, showPath } from './predict-image.js';
 
 interface PredictFlags {
   model?: string;
@@ -18,33 +20,36 @@ interface PredictFlags {
   ink: InkPolarity;
 }
 
+/** The exit code when every picture was read but one or more hold no digit. */
+export const NOT_A_DIGIT_EXIT = 3;
+
 export function predictCommand(): Command {
   return new Command('predict')
-    .description('say which digit each PNG or JPEG image shows')
-    .argument('<image...>', 'PNG or JPEG files: a photo, scan or drawing of one digit, any size')
+    .description('say which digit, or which number, each PNG or JPEG image shows')
+    .argument('<image...>', 'PNG or JPEG files: a photo, scan or drawing of a digit or of a number written left to right, any size')
     .option('--model <file>', 'model file to answer with (default: the model shipped with DigitNet, models/default.json)')
-    .option('--show', 'also write the 28×28 image the network saw beside each picture (photo.jpg → photo.mnist.png)')
-    .option('--json', 'one JSON object per image: {file, digit, confidence, probabilities[10]} (and shown with --show)')
+    .option('--show', 'also write the 28×28 image(s) the network saw beside each picture (photo.jpg → photo.mnist.png)')
+    .option('--json', 'one JSON object per image: {file, text, digit, confidence, probabilities[10], notDigit, digits[{digit, confidence, probabilities, box}], reason} (and shown with --show)')
     .addOption(new Option('--ink <polarity>', 'dark ink on light paper, light ink on dark, or decide per image').choices(['auto', 'dark', 'light']).default('auto'))
-    .addHelpText('after', '\nPrints "FILE: DIGIT (CONFIDENCE%)" per image. A file that cannot be read or holds no digit gets one\n"digitnet: FILE: reason" line on stderr and the others are still answered.\nExit code: 0 all answered; 1 one or more files failed (or the model is unusable); 2 bad usage.')
-    .action((images: string[], flags: PredictFlags) => {
+    .addHelpText(
+      'after',
+      '\nPrints "FILE: 7 (99.8%)" for a digit, "FILE: 37 (3: 99.1%, 7: 98.0%)" for a number, "FILE: not a digit\n(best guess 8, 41.2%)" for a scribble, a letter or a drawing, and says so when digits touch too much\nto be split. A file that cannot be read or holds no marks gets one "digitnet: FILE: reason" line on\nstderr and the others are still answered.\nExit code: 0 every picture read as digits; 3 one or more pictures are not digits; 1 one or more files\nfailed (or the model is unusable); 2 bad usage.',
+    )
+    .action(async (images: string[], flags: PredictFlags) => {
       const { network } = loadDigitModel(flags.model);
       let failed = 0;
+      let notDigits = 0;
       const shownPaths = new Map<string, string>();
       for (const file of images) {
         try {
-          const { digit, probabilities, input } = predictImage(network, readImageFile(file), file, flags.ink);
-          const confidence = probabilities[digit];
+          const reading = await readImage(network, readImageFile(file), file, flags.ink);
+          if (reading.text === null) notDigits++;
           let shown: string | undefined;
           if (flags.show) {
             shown = showPath(file, shownPaths);
-            writeFileAtomic(shown, mnistInputToPng(input));
+            writeFileAtomic(shown, mnistInputsToPng(reading.digits.map((d) => d.input)));
           }
-          process.stdout.write(
-            flags.json
-              ? JSON.stringify({ file, digit, confidence, probabilities, ...(shown ? { shown } : {}) }) + '\n'
-              : `${file}: ${digit} (${(100 * confidence).toFixed(1)}%)${shown ? `, network input in ${shown}` : ''}\n`,
-          );
+          process.stdout.write((flags.json ? JSON.stringify(jsonOf(file, reading, shown)) : `${file}: ${describeReading(reading)}${shown ? `, network input in ${shown}` : ''}`) + '\n');
         } catch (e) {
           if (!(e instanceof DigitNetError)) throw e;
           failed++;
@@ -52,5 +57,20 @@ export function predictCommand(): Command {
         }
       }
       if (failed > 0) throw new DigitNetError(`${failed} of ${images.length} image${images.length === 1 ? '' : 's'} could not be answered`);
+      if (notDigits > 0) process.exitCode = NOT_A_DIGIT_EXIT;
     });
+}
+
+const percent = (p: number) => `${(100 * p).toFixed(1)}%`;
+
+/** "7 (99.8%)", "37 (3: 99.1%, 7: 98.0%)", "not a digit (best guess 8, 41.2%)", "touching digits that cannot be split". */
+export function describeReading(r: PictureReading): string {
+  if (r.reason === 'touching digits that cannot be split') return `${r.reason} (${r.touching.length} blob${r.touching.length === 1 ? '' : 's'} of touching digits)`;
+  if (r.text === null) return `not a digit (best guess ${r.digits[0].best}, ${percent(r.digits[0].confidence)})`;
+  if (r.digits.length === 1) return `${r.text} (${percent(r.digits[0].confidence)})`;
+  return `${r.text} (${r.digits.map((d) => `${d.digit}: ${percent(d.confidence)}`).join(', ')})`;
+}
+
+function jsonOf(file: string, r: PictureReading, shown: string | undefined): object {
+  return { file, ...readingJson(r), ...(shown ? { shown } : {}) };
 }

@@ -7,11 +7,14 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { decodeImage } from '../data/decode.js';
+import { WORKING_SIDE } from '../data/image.js';
 import { imageBytesToInput } from '../data/image-file.js';
 import type { InkPolarity } from '../data/ink.js';
 import { DigitNetError } from '../errors.js';
 import type { Network } from '../nn/network.js';
 import { predictDigit } from '../nn/probabilities.js';
+import { type PictureReading, readPicture } from '../read/read-picture.js';
 
 /**
  * Larger files are refused unread. A 50-megapixel photo (the decoder's
@@ -49,9 +52,15 @@ export function readImageFile(path: string): Uint8Array {
   }
 }
 
-export function predictImage(network: Network, bytes: Uint8Array, name: string, ink: InkPolarity): Prediction {
-  const input = imageBytesToInput(bytes, name, ink);
+export async function predictImage(network: Network, bytes: Uint8Array, name: string, ink: InkPolarity): Promise<Prediction> {
+  const input = await imageBytesToInput(bytes, name, ink);
   return { ...predictDigit(network, input), input };
+}
+
+/** What is written in the picture: a digit, a number, or "not a digit" (read/read-picture.ts). */
+export async function readImage(network: Network, bytes: Uint8Array, name: string, ink: InkPolarity): Promise<PictureReading> {
+  const image = await decodeImage(bytes, name, { maxSide: WORKING_SIDE });
+  return readPicture(network, image, { name, ink });
 }
 
 /**

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { imageBytesToInput } from '../data/image-file.js';
+import { readImage } from './predict-image.js';
 import { checkMnistFiles, defaultDataDir } from '../data/mnist.js';
 import { DigitNetError } from '../errors.js';
 import { webAssetsDir } from '../paths.js';
@@ -35,8 +36,11 @@ export function serveCommand(): Command {
         model: network,
         mnistDir,
         assetsDir: existsSync(assetsDir) ? assetsDir : undefined,
-        // The same decoding and preprocessing as `digitnet predict`; a bad image is a DigitNetError, hence a 400.
+        // The same decoding and preprocessing as `digitnet predict`, decoded on libuv's threads (sharp) so the
+        // server keeps answering meanwhile; a bad image rejects with a DigitNetError, hence a 400.
         imageToInput: (bytes, name) => imageBytesToInput(bytes, name),
+        // Uploads are read whole, as `digitnet predict` reads them: a digit, a number or "not a digit".
+        readImage: (bytes, name) => readImage(network, bytes, name, 'auto'),
       });
       await new Promise<void>((resolve, reject) => {
         server.once('error', (e: NodeJS.ErrnoException) =>

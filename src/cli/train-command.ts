@@ -116,13 +116,18 @@ export function configFrom(flags: TrainFlags): TrainConfig {
     schedule: flags.schedule ?? base.schedule,
     earlyStop: flags.earlyStop ?? base.earlyStop,
     augment: flags.augment ?? base.augment,
-    pens: flags.pens ?? base.pens ?? 0,
-    nonDigits: flags.nonDigits ?? base.nonDigits ?? 0,
+    // Only recipes that use them carry them, so older configs compare equal.
+    ...optional('pens', flags.pens ?? base.pens),
+    ...optional('nonDigits', flags.nonDigits ?? base.nonDigits),
     seed: flags.seed ?? base.seed,
   };
   const normalized = normalizeConfig(config);
   checkConfig(normalized);
   return normalized;
+}
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }
 
 /**

@@ -41,6 +41,20 @@ export interface MnistInputOptions {
  * large, or holds no ink ("no digit found").
  */
 export function toMnistInput(image: RasterImage, options: MnistInputOptions = {}): Float32Array {
+  const { ink, w, h } = workingInk(image, options);
+  return inkToMnistInput(ink, w, h, options.name ?? 'image');
+}
+
+/** The picture's ink map at working size (at most WORKING_SIDE a side); `scale` = working pixels per picture pixel. */
+export interface WorkingInk {
+  ink: Float32Array;
+  w: number;
+  h: number;
+  scale: number;
+}
+
+/** The ink map of `image` (ink.ts) at working size, before cropping: what the digit segmentation splits. */
+export function workingInk(image: RasterImage, options: MnistInputOptions = {}): WorkingInk {
   const name = options.name ?? 'image';
   const polarity = options.ink ?? 'auto';
   if (polarity !== 'auto' && polarity !== 'dark' && polarity !== 'light') {
@@ -48,8 +62,7 @@ export function toMnistInput(image: RasterImage, options: MnistInputOptions = {}
   }
   checkRaster(image, name);
   const { grey, w, h } = workingGrey(image, name);
-  const ink = inkMap(grey, w, h, polarity, name);
-  return inkToMnistInput(ink, w, h, name);
+  return { ink: inkMap(grey, w, h, polarity, name), w, h, scale: w / image.width };
 }
 
 /**

@@ -29,3 +29,21 @@ export function mnistInputToPng(input: ArrayLike<number>, scale = 1): Uint8Array
   png.data = grey;
   return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
 }
+
+/** Several inputs side by side, 1-pixel grey gaps between them, as one PNG (a number's digits). */
+export function mnistInputsToPng(inputs: ArrayLike<number>[], scale = 1): Uint8Array {
+  if (inputs.length === 1) return mnistInputToPng(inputs[0], scale);
+  const side = MNIST_SIDE;
+  const width = inputs.length * (side + 1) - 1;
+  const strip = new Float32Array(width * side).fill(0.25);
+  inputs.forEach((input, k) => {
+    for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) strip[y * width + k * (side + 1) + x] = input[y * side + x];
+  });
+  const png = new PNG({ width: width * scale, height: side * scale, colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
+  const grey = Buffer.alloc(width * scale * side * scale);
+  for (let y = 0; y < side * scale; y++) {
+    for (let x = 0; x < width * scale; x++) grey[y * width * scale + x] = Math.round(255 * Math.min(1, Math.max(0, strip[Math.floor(y / scale) * width + Math.floor(x / scale)] || 0)));
+  }
+  png.data = grey;
+  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });
+}

