@@ -19,7 +19,7 @@ import { findMnistFile, MNIST_FILES, readIdxBytes } from '../data/mnist.js';
 import { DigitNetError } from '../errors.js';
 import { serializeModel } from '../io/model-format.js';
 import type { Network } from '../nn/network.js';
-import { predictDigit } from '../nn/probabilities.js';
+import { answerDigit } from '../read/answer.js';
 import type { PictureReading } from '../read/read-picture.js';
 import { readingJson } from '../read/reading-json.js';
 import { VERSION } from '../version.js';
@@ -93,8 +93,9 @@ export function createDigitNetServer(options: ServerOptions): Server {
           return;
         }
         const input = await readPredictInput(req, maxBody, options.imageToInput);
-        const { digit, probabilities } = predictDigit(options.model, input);
-        sendJson(res, 200, { digit, probabilities });
+        // The ten digits' probabilities whatever the model; "not a digit" apart for a model that has it.
+        const { best, probabilities, notDigit } = answerDigit(options.model, input);
+        sendJson(res, 200, { digit: best, probabilities, ...(options.model.outputSize > 10 ? { notDigit } : {}) });
       },
     },
   };

@@ -6,7 +6,7 @@
  */
 import { DigitNetError } from '../../src/errors.js';
 import { describeShape } from '../../src/nn/network.js';
-import { predictDigit } from '../../src/nn/probabilities.js';
+import { answerDigit } from '../../src/read/answer.js';
 import { currentModel, onModelChange } from './current-model.js';
 import { byId } from './dom.js';
 import { DrawPad } from './draw-pad.js';
@@ -54,11 +54,16 @@ export function setUpDrawPanel(): void {
       throw e;
     }
     drawDigit(seen, input);
-    const { digit: best, probabilities: p } = predictDigit(model.network, input);
-    digit.value = String(best);
+    // The digits' bars; a model with "not a digit" (11 outputs) or an unsure one may answer that instead.
+    const answer = answerDigit(model.network, input);
+    const { best, probabilities: p } = answer;
+    const unsure = answer.digit === null && answer.notDigit >= p[best];
+    digit.value = unsure ? '?' : String(best);
     digit.dataset.digit = String(best);
-    confidence.textContent = `${(100 * p[best]).toFixed(1)}% sure`;
-    padAnswer.innerHTML = `Reads as <strong>${best}</strong> (${(100 * p[best]).toFixed(0)}%)`;
+    confidence.textContent = unsure ? 'not a digit' : `${(100 * p[best]).toFixed(1)}% sure`;
+    padAnswer.innerHTML = unsure
+      ? `Not a digit (best guess <strong>${best}</strong>, ${(100 * p[best]).toFixed(0)}%)`
+      : `Reads as <strong>${best}</strong> (${(100 * p[best]).toFixed(0)}%)`;
     rows.forEach((row, d) => {
       row.fill.style.width = `${(100 * p[d]).toFixed(1)}%`;
       row.value.textContent = `${(100 * p[d]).toFixed(1)}%`;
