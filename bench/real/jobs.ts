@@ -6,8 +6,8 @@
  * whatever ran before it, on whichever thread.
  *
  * The default plan, sized so a full run takes a few minutes on 2 cores:
- *   held-out digits: every row under `even`, every 3rd row under each other condition;
- *   dev digits: every 10th row under every condition;
+ *   held-out digits: every row under `even`, every 4th row under each other condition;
+ *   dev digits: every 12th row under every condition;
  *   non-digits: 100 of each kind; numbers: 300, from the held-out rows
  *   (the dev rows with --split dev).
  * Non-digits and numbers cycle through the conditions. --limit N takes the
@@ -53,7 +53,7 @@ export interface PlanOptions {
 }
 
 /** Rows of a split used under one condition, as in the header. */
-const STRIDE: Record<Split, { even: number; other: number }> = { 'held-out': { even: 1, other: 3 }, dev: { even: 10, other: 10 } };
+const STRIDE: Record<Split, { even: number; other: number }> = { 'held-out': { even: 1, other: 4 }, dev: { even: 12, other: 12 } };
 export const NON_DIGITS_PER_KIND = 100;
 export const NUMBERS = 300;
 

@@ -44,6 +44,8 @@ const MIN_SIDE_FOR_LIGHTING = 48;
 const WINDOW_FRACTION = 1 / 12;
 /** Paper darker than this is not used to scale dark ink (its relative contrast would be noise). */
 const MIN_PAPER_FOR_RATIO = 110;
+/** Light that varies less than this across the page (grey levels) is even: one paper level will do. */
+const EVEN_LIGHT = 16;
 
 /** One reading of the picture: the contrast of every pixel against the paper, for ink of one polarity. */
 interface Contrast {
@@ -57,7 +59,7 @@ interface Contrast {
 
 /** The w×h ink map of `grey` (0..255 per pixel); throws a DigitNetError naming `name` if there is no ink. */
 export function inkMap(grey: ArrayLike<number>, w: number, h: number, polarity: InkPolarity = 'auto', name = 'image'): Float32Array {
-  const { values, sigma, floor, minThreshold } = Math.min(w, h) < MIN_SIDE_FOR_LIGHTING ? evenlyLit(grey, w, h, polarity) : unevenlyLit(grey, w, h, polarity);
+  const { values, sigma, floor, minThreshold } = Math.min(w, h) < MIN_SIDE_FOR_LIGHTING ? evenlyLit(grey, w, h, polarity, false) : unevenlyLit(grey, w, h, polarity);
 
   const ink = new Float32Array(w * h);
   const inked = new Float32Array(w * h);
@@ -85,16 +87,20 @@ export function inkMap(grey: ArrayLike<number>, w: number, h: number, polarity: 
 }
 
 /**
- * A small picture: one paper level, the median of the border, its noise
- * the border's spread; the ink is the side with more mass beyond the noise.
+ * Even light: one paper level, the median of the border. A small picture
+ * (a drawing, an MNIST digit) takes its noise from the border's spread; a
+ * photo from the 80% of its pixels nearest the paper, so that ruled lines
+ * crossing the border do not pass for noise, and cuts faint ink as photos
+ * do (JPEG and palette steps). The ink is the side with more mass beyond
+ * the noise.
  */
-function evenlyLit(grey: ArrayLike<number>, w: number, h: number, polarity: InkPolarity): Contrast {
+function evenlyLit(grey: ArrayLike<number>, w: number, h: number, polarity: InkPolarity, photo: boolean): Contrast {
   const border = borderValues(grey, w, h);
   const paper = median(border);
-  const sigma = noiseDeviation(border, paper);
   const readings = (polarity === 'auto' ? [true, false] : [polarity === 'dark']).map((dark) => {
     const sign = dark ? -1 : 1;
-    return measured(Float32Array.from({ length: w * h }, (_, p) => sign * (grey[p] - paper)), sigma, MIN_THRESHOLD);
+    const values = Float32Array.from({ length: w * h }, (_, p) => sign * (grey[p] - paper));
+    return photo ? measured(values, paperDeviation(values), MIN_THRESHOLD_PHOTO) : measured(values, noiseDeviation(border, paper), MIN_THRESHOLD);
   });
   return readings.reduce((a, b) => (b.mass > a.mass ? b : a));
 }
@@ -106,23 +112,75 @@ function evenlyLit(grey: ArrayLike<number>, w: number, h: number, polarity: InkP
  * pixels are close to: around a stroke lies more paper than stroke.
  */
 function unevenlyLit(grey: ArrayLike<number>, w: number, h: number, polarity: InkPolarity): Contrast {
-  const radius = Math.max(3, Math.round(WINDOW_FRACTION * Math.min(w, h)));
-  const upper = background(grey, w, h, radius, 'upper');
-  const lower = background(grey, w, h, radius, 'lower');
   const paper = paperLevel(grey, w, h, Math.max(3, Math.round(Math.min(w, h) / 4)));
+  if (evenLight(paper)) return evenlyLit(grey, w, h, polarity, true);
   const sides = largeScaleSides(grey, paper);
   const dark = polarity === 'auto' ? sides.darkMass >= sides.lightMass : polarity === 'dark';
   const sign = dark ? -1 : 1;
+  const marked = Uint8Array.from(paper, (level, p) => Number(sign * (grey[p] - level) > sides.floor));
+  // The window must be wider than the boldest stroke, or the background would fill the stroke in.
+  const radius = Math.min(Math.round(Math.min(w, h) / 3), Math.max(3, Math.round(WINDOW_FRACTION * Math.min(w, h)), strokeWidth(marked, w, h)));
+  const envelope = background(grey, w, h, radius, dark ? 'upper' : 'lower');
   const values = new Float32Array(w * h);
   for (let p = 0; p < w * h; p++) {
     // Ink stands out from the paper at the large scale too: the paper between strokes is no mark of the other polarity.
-    if (sign * (grey[p] - paper[p]) <= sides.floor) continue;
+    if (!marked[p]) continue;
     // Dark ink in a shadow is as dim as the paper around it: compare it with the paper's brightness.
-    values[p] = dark ? (255 * (upper[p] - grey[p])) / Math.max(MIN_PAPER_FOR_RATIO, upper[p]) : grey[p] - lower[p];
+    values[p] = dark ? (255 * (envelope[p] - grey[p])) / Math.max(MIN_PAPER_FOR_RATIO, envelope[p]) : grey[p] - envelope[p];
   }
   const level = sampleMedian(values);
   for (let p = 0; p < w * h; p++) values[p] -= level;
   return measured(values, paperDeviation(values), MIN_THRESHOLD_PHOTO);
+}
+
+/**
+ * Whether the light is even: the large-scale paper level varies by under
+ * EVEN_LIGHT grey levels between its 2nd and 98th percentiles. Evenly lit
+ * pictures keep the one-level reading, which no stroke can confuse.
+ */
+function evenLight(paper: Float32Array): boolean {
+  const step = Math.max(1, Math.floor(paper.length / 4096));
+  const sample: number[] = [];
+  for (let i = 0; i < paper.length; i += step) sample.push(paper[i]);
+  sample.sort((a, b) => a - b);
+  const at = (q: number) => sample[Math.min(sample.length - 1, Math.floor(q * sample.length))];
+  return at(0.98) - at(0.02) < EVEN_LIGHT;
+}
+
+/**
+ * The width of the boldest strokes among the marked pixels: each pixel's
+ * shorter run (across or down) through the marks, the 90th percentile.
+ */
+function strokeWidth(marked: Uint8Array, w: number, h: number): number {
+  const across = new Uint16Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; ) {
+      if (!marked[y * w + x]) {
+        x++;
+        continue;
+      }
+      let end = x;
+      while (end < w && marked[y * w + end]) end++;
+      across.fill(Math.min(65535, end - x), y * w + x, y * w + end);
+      x = end;
+    }
+  }
+  const widths: number[] = [];
+  for (let x = 0; x < w; x++) {
+    for (let y = 0; y < h; ) {
+      if (!marked[y * w + x]) {
+        y++;
+        continue;
+      }
+      let end = y;
+      while (end < h && marked[end * w + x]) end++;
+      for (let k = y; k < end; k++) widths.push(Math.min(across[k * w + x], end - y));
+      y = end;
+    }
+  }
+  if (widths.length === 0) return 0;
+  widths.sort((a, b) => a - b);
+  return widths[Math.floor(0.9 * (widths.length - 1))];
 }
 
 /**
