@@ -35,6 +35,10 @@ export function background(grey: ArrayLike<number>, w: number, h: number, radius
   let grid = padByPointReflection(blockMeans(grey, w, h, f, gw, gh), gw, gh, r);
   const [first, second] = envelope === 'upper' ? [Math.max, Math.min] : [Math.min, Math.max];
   grid = rankFilter(rankFilter(grid, pw, ph, r, first), pw, ph, r, second);
+  // One cell more of the second filter: bringing the grid back to full size blends the cells on either side
+  // of a step (the page's edge against the table, a shadow's edge), and the blend, above the dark side, would
+  // show as a line of ink along the step. Shifted a cell towards the paper, the blend falls on paper instead.
+  grid = rankFilter(grid, pw, ph, 1, second);
   const inner = new Float32Array(gw * gh);
   for (let y = 0; y < gh; y++) inner.set(grid.subarray((y + r) * pw + r, (y + r) * pw + r + gw), y * gw);
   return enlarge(inner, gw, gh, f, w, h);
@@ -79,7 +83,9 @@ function blockMeans(grey: ArrayLike<number>, w: number, h: number, f: number, gw
       count[cell]++;
     }
   }
-  return Float32Array.from(sum, (s, i) => s / count[i]);
+  const means = new Float32Array(gw * gh);
+  for (let i = 0; i < means.length; i++) means[i] = sum[i] / count[i];
+  return means;
 }
 
 /**

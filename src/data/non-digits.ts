@@ -1,7 +1,7 @@
 /**
  * Marks that are not digits, drawn for training a network to say so: dense
  * scribbles, hatching, grids, crosses and stars, filled blobs, faces, rows
- * of small rings. Each is drawn with a round pen on a 64×64 canvas and
+ * of small rings, and letters that no digit resembles (A, E, H, K, M, …). Each is drawn with a round pen on a 64×64 canvas and
  * prepared as a picture's ink is (cropped, fitted into 20×20, centred by
  * mass in 28×28), so the network sees them as it will see a person's.
  * None of them is a written digit: a lone stroke, a ring or a hook could be
@@ -118,7 +118,51 @@ const rings: Kind = (rng) => {
   });
 };
 
-const KINDS: Kind[] = [scribble, scribble, hatching, grid, star, blob, face, rings];
+/**
+ * Letters that no digit resembles, as strokes in a unit box (x right, y
+ * down), our own drawing; each is jittered, slanted and stretched.
+ */
+const LETTER_STROKES: Record<string, [number, number][][]> = {
+  A: [[[0, 1], [0.5, 0], [1, 1]], [[0.22, 0.58], [0.78, 0.58]]],
+  E: [[[0.9, 0], [0.1, 0], [0.1, 1], [0.9, 1]], [[0.1, 0.5], [0.7, 0.5]]],
+  F: [[[0.9, 0], [0.1, 0], [0.1, 1]], [[0.1, 0.48], [0.7, 0.48]]],
+  H: [[[0.1, 0], [0.1, 1]], [[0.9, 0], [0.9, 1]], [[0.1, 0.5], [0.9, 0.5]]],
+  K: [[[0.15, 0], [0.15, 1]], [[0.85, 0], [0.15, 0.58]], [[0.38, 0.42], [0.9, 1]]],
+  M: [[[0, 1], [0.1, 0], [0.5, 0.65], [0.9, 0], [1, 1]]],
+  N: [[[0.1, 1], [0.1, 0], [0.9, 1], [0.9, 0]]],
+  R: [[[0.15, 1], [0.15, 0], [0.7, 0], [0.88, 0.14], [0.88, 0.34], [0.7, 0.48], [0.15, 0.48]], [[0.45, 0.48], [0.9, 1]]],
+  T: [[[0, 0], [1, 0]], [[0.5, 0], [0.5, 1]]],
+  V: [[[0, 0], [0.5, 1], [1, 0]]],
+  W: [[[0, 0], [0.25, 1], [0.5, 0.35], [0.75, 1], [1, 0]]],
+  X: [[[0.05, 0], [0.95, 1]], [[0.95, 0], [0.05, 1]]],
+  Y: [[[0, 0], [0.5, 0.5], [1, 0]], [[0.5, 0.5], [0.5, 1]]],
+  m: [[[0, 1], [0, 0.4]], [[0, 0.55], [0.2, 0.4], [0.4, 0.5], [0.5, 1]], [[0.5, 0.55], [0.7, 0.4], [0.9, 0.5], [1, 1]]],
+  n: [[[0.1, 1], [0.1, 0.4]], [[0.1, 0.55], [0.4, 0.4], [0.8, 0.5], [0.9, 1]]],
+  h: [[[0.1, 0], [0.1, 1]], [[0.1, 0.6], [0.4, 0.45], [0.8, 0.55], [0.9, 1]]],
+  k: [[[0.15, 0], [0.15, 1]], [[0.8, 0.4], [0.15, 0.75]], [[0.4, 0.62], [0.85, 1]]],
+  r: [[[0.2, 1], [0.2, 0.4]], [[0.2, 0.6], [0.5, 0.42], [0.85, 0.45]]],
+  w: [[[0, 0.4], [0.25, 1], [0.5, 0.55], [0.75, 1], [1, 0.4]]],
+  x: [[[0.1, 0.4], [0.9, 1]], [[0.9, 0.4], [0.1, 1]]],
+};
+const LETTERS = Object.values(LETTER_STROKES);
+
+/** A letter no digit resembles, jittered, slanted and stretched. */
+const letter: Kind = (rng) => {
+  const strokes = LETTERS[rng.int(LETTERS.length)];
+  const width = uniform(rng, 30, 48);
+  const height = uniform(rng, 36, 50);
+  const slant = uniform(rng, -0.25, 0.25);
+  const jitter = () => uniform(rng, -0.05, 0.05);
+  return strokes.map((path) =>
+    path.map(([u, v]) => {
+      const x = u + jitter();
+      const y = v + jitter();
+      return [32 + (x - 0.5) * width + slant * (0.5 - y) * height, 32 + (y - 0.5) * height] as Point;
+    }),
+  );
+};
+
+const KINDS: Kind[] = [scribble, scribble, hatching, grid, star, blob, face, rings, letter, letter];
 
 /** A straight stroke at `angle` through the canvas centre, moved `offset` across it, `length` long. */
 function line(angle: number, offset: number, length: number): Point[] {
