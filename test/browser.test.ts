@@ -137,6 +137,18 @@ describe('the web page in Chromium', { timeout: 120_000 }, () => {
     assert.equal(await predicted(page), '–', 'Escape clears the pad');
   });
 
+  test('a number drawn with several digits is split and read, each digit shown as the network saw it', async () => {
+    await page.keyboard.press('Escape');
+    // A 1 on the left, a 7 on the right, a clear gap between them.
+    await drawStrokes(page, [[[70, 60], [66, 150], [62, 230]], [[130, 60], [250, 60], [220, 140], [190, 230]]]);
+    await answerIs(page, '17');
+    assert.match(await page.locator('#confidence').textContent() ?? '', /^1: \d+%, 7: \d+%$/);
+    const seenWidth = await page.locator('#seen').evaluate((c) => (c as unknown as { width: number }).width);
+    assert.equal(seenWidth, 2 * 29 - 1, 'two 28×28 inputs side by side');
+    await page.screenshot({ path: join(ARTIFACTS, 'web-draw-17.png'), fullPage: true });
+    await page.keyboard.press('Escape');
+  });
+
   test('the tabs work from the keyboard', async () => {
     await page.locator('#tab-draw').focus();
     await page.keyboard.press('ArrowRight');

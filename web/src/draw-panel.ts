@@ -1,17 +1,19 @@
 /**
- * The Draw panel: the pad, the predicted digit, a bar for each digit's
- * probability, and the 28×28 picture the network actually sees. Prediction
+ * The Draw panel: the pad, the predicted digit (or number, or "not a
+ * digit"), a bar for each digit's probability, and the 28×28 picture(s) the
+ * network actually sees. Prediction
  * runs here in the page with the library's Network.feedforward on the
  * current model, after the same preprocessing as the command line.
  */
 import { DigitNetError } from '../../src/errors.js';
 import { describeShape } from '../../src/nn/network.js';
-import { answerDigit } from '../../src/read/answer.js';
+import type { DigitAnswer } from '../../src/read/answer.js';
+import type { PictureReading } from '../../src/read/read-picture.js';
 import { currentModel, onModelChange } from './current-model.js';
 import { byId } from './dom.js';
 import { DrawPad } from './draw-pad.js';
-import { drawDigit } from './pictures.js';
-import { padToInput } from './preprocess.js';
+import { drawDigit, drawInputs } from './pictures.js';
+import { readPad } from './preprocess.js';
 import { announce, messageOf } from './status.js';
 
 export function setUpDrawPanel(): void {
@@ -31,6 +33,7 @@ export function setUpDrawPanel(): void {
 
   const showEmpty = (hint: string) => {
     digit.value = '–';
+    digit.classList.remove('long');
     digit.dataset.digit = '';
     confidence.textContent = hint;
     padAnswer.textContent = '';
@@ -40,34 +43,62 @@ export function setUpDrawPanel(): void {
       row.li.classList.remove('top');
     }
     drawDigit(seen, new Float32Array(784));
+    seen.style.width = '';
+    seen.style.height = '';
   };
 
   const predict = () => {
     const model = currentModel();
     if (!model) return;
     if (!pad.hasInk) return showEmpty('Draw a digit on the pad.');
-    let input: Float32Array;
+    let reading: PictureReading;
     try {
-      input = padToInput(pad.imageData());
+      reading = readPad(model.network, pad.imageData());
     } catch (e) {
       if (e instanceof DigitNetError) return showEmpty(`${e.message[0].toUpperCase()}${e.message.slice(1)}: draw a little more.`);
       throw e;
     }
-    drawDigit(seen, input);
-    // The digits' bars; a model with "not a digit" (11 outputs) or an unsure one may answer that instead.
-    const answer = answerDigit(model.network, input);
+    // What the network saw: one 28×28 input per digit found, side by side.
+    drawInputs(seen, reading.digits.map((d) => d.input));
+    // Three pictures' width at most, so a long number still fits a phone.
+    const n = reading.digits.length;
+    const width = Math.min(84 * n, 252);
+    seen.style.width = `${width}px`;
+    seen.style.height = `${Math.round((width * 28) / (29 * n - 1))}px`;
+    const percent = (v: number) => `${(100 * v).toFixed(0)}%`;
+    if (reading.reason === 'touching digits that cannot be split') {
+      digit.value = '?';
+      digit.dataset.digit = '';
+      confidence.textContent = 'digits touching';
+      padAnswer.textContent = 'Some digits touch: leave a little space between them.';
+      return showBars(null);
+    }
+    if (reading.text !== null && reading.digits.length > 1) {
+      digit.value = reading.text;
+      digit.dataset.digit = reading.text;
+      digit.classList.toggle('long', reading.text.length > 2);
+      confidence.textContent = reading.digits.map((d) => `${d.digit}: ${percent(d.confidence)}`).join(', ');
+      padAnswer.innerHTML = `Reads as <strong>${reading.text}</strong>, ${reading.digits.length} digits`;
+      return showBars(null);
+    }
+    // One mark: the digits' bars; a model with "not a digit" (11 outputs) or an unsure one may answer that instead.
+    const answer = reading.digits[0];
+    digit.classList.remove('long');
     const { best, probabilities: p } = answer;
-    const unsure = answer.digit === null && answer.notDigit >= p[best];
-    digit.value = unsure ? '?' : String(best);
-    digit.dataset.digit = String(best);
-    confidence.textContent = unsure ? 'not a digit' : `${(100 * p[best]).toFixed(1)}% sure`;
-    padAnswer.innerHTML = unsure
-      ? `Not a digit (best guess <strong>${best}</strong>, ${(100 * p[best]).toFixed(0)}%)`
-      : `Reads as <strong>${best}</strong> (${(100 * p[best]).toFixed(0)}%)`;
+    digit.value = answer.digit === null ? '?' : String(best);
+    digit.dataset.digit = answer.digit === null ? '' : String(best);
+    confidence.textContent = answer.digit === null ? 'not a digit' : `${(100 * p[best]).toFixed(1)}% sure`;
+    padAnswer.innerHTML =
+      answer.digit === null ? `Not a digit (best guess <strong>${best}</strong>, ${percent(p[best])})` : `Reads as <strong>${best}</strong> (${percent(p[best])})`;
+    showBars(answer);
+  };
+
+  /** The ten bars for one digit's probabilities; none for a number. */
+  const showBars = (answer: DigitAnswer | null) => {
     rows.forEach((row, d) => {
-      row.fill.style.width = `${(100 * p[d]).toFixed(1)}%`;
-      row.value.textContent = `${(100 * p[d]).toFixed(1)}%`;
-      row.li.classList.toggle('top', d === best);
+      row.fill.style.width = answer ? `${(100 * answer.probabilities[d]).toFixed(1)}%` : '0%';
+      row.value.textContent = answer ? `${(100 * answer.probabilities[d]).toFixed(1)}%` : '–';
+      row.li.classList.toggle('top', answer !== null && d === answer.best);
     });
   };
 

@@ -20,6 +20,24 @@ export function drawDigit(canvas: HTMLCanvasElement, pixels: ArrayLike<number>, 
   context.putImageData(image, 0, 0);
 }
 
+/** Several 28×28 inputs side by side, a pixel apart: how a number was split, digit by digit. */
+export function drawInputs(canvas: HTMLCanvasElement, inputs: ArrayLike<number>[]): void {
+  if (inputs.length === 1) return drawDigit(canvas, inputs[0]);
+  canvas.width = inputs.length * (SIDE + 1) - 1;
+  canvas.height = SIDE;
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = '#444';
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  inputs.forEach((pixels, k) => {
+    const image = context.createImageData(SIDE, SIDE);
+    for (let i = 0; i < SIDE * SIDE; i++) {
+      const v = Math.max(0, Math.min(255, Math.round(pixels[i] * 255)));
+      image.data.set([v, v, v, 255], 4 * i);
+    }
+    context.putImageData(image, k * (SIDE + 1), 0);
+  });
+}
+
 /** Gap between tiles in the weights grid, in pixels. */
 const GAP = 2;
 

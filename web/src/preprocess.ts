@@ -1,11 +1,13 @@
 /**
- * The drawing pad's picture to the network's 784 inputs, by the library's
- * own preprocessing (src/data/image.ts), the code `digitnet predict` runs on
- * a PNG: canvas ImageData is a RasterImage. The pad is dark ink on white
- * paper, so the polarity is known and not guessed.
+ * The drawing pad's picture to what it says, by the library's own reading
+ * (src/read/read-picture.ts), the code `digitnet predict` runs on a PNG:
+ * canvas ImageData is a RasterImage. One digit, or a number of several
+ * digits written side by side, or "not a digit". The pad is dark ink on
+ * white paper, so the polarity is known and not guessed.
  */
-import { toMnistInput } from '../../src/data/image.js';
+import type { Network } from '../../src/nn/network.js';
+import { type PictureReading, readPicture } from '../../src/read/read-picture.js';
 
-export function padToInput(image: ImageData): Float32Array {
-  return toMnistInput(image, { name: 'your drawing', ink: 'dark' });
+export function readPad(network: Network, image: ImageData): PictureReading {
+  return readPicture(network, image, { name: 'your drawing', ink: 'dark' });
 }
