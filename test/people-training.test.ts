@@ -75,3 +75,26 @@ test('the people preset checks; out-of-range pens and non-digit counts are usage
   assert.throws(() => checkConfig({ ...preset('people'), nonDigits: -1 }), UsageError);
   assert.throws(() => checkConfig({ ...preset('people'), nonDigits: 0.5 }), UsageError);
 });
+
+test('styles write some 1s with a flag and some 7s with a bar; other digits are untouched', () => {
+  const styled = new Uint8Array(ds.count * 784);
+  const plain = new Uint8Array(ds.count * 784);
+  distortEpoch(ds, styled, { ...scaledDistortion(0), styles: 1 }, 4, 0);
+  distortEpoch(ds, plain, scaledDistortion(0), 4, 0);
+  let wider = 0;
+  let ones = 0;
+  for (let n = 0; n < ds.count; n++) {
+    const a = styled.subarray(n * 784, (n + 1) * 784);
+    const b = plain.subarray(n * 784, (n + 1) * 784);
+    if (ds.labels[n] !== 1 && ds.labels[n] !== 7) {
+      assert.deepEqual(a, b, `digit ${n} (${ds.labels[n]}) changed`);
+      continue;
+    }
+    if (ds.labels[n] !== 1) continue;
+    ones++;
+    // A flag makes a 1 wider: more columns hold ink (refitting a slanted 1 to 20 pixels can undo it; measured 34 of 52).
+    const columns = (img: Uint8Array) => new Set([...img.keys()].filter((i) => img[i] > 127).map((i) => i % 28)).size;
+    if (columns(a) > columns(b) + 1) wider++;
+  }
+  assert.ok(ones > 20 && wider > 0.5 * ones, `${wider} of ${ones} ones wider`);
+});

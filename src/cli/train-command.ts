@@ -34,6 +34,7 @@ interface ConfigFlags {
   earlyStop?: number;
   augment?: number;
   pens?: number;
+  styles?: number;
   nonDigits?: number;
   seed?: number;
 }
@@ -75,6 +76,7 @@ export function trainCommand(): Command {
     .option('--early-stop <n>', 'stop after N epochs without a better validation score, and keep the best network', positiveInt)
     .option('--augment <strength>', `distort the training images afresh every epoch (rotation, scale, shear, shift): 0 none, 1 the default (±12°, ±12%, shear ±0.2, ±2.5 px), up to ${MAX_AUGMENT} ${both((c) => c.augment)}`, nonNegativeNumber)
     .option('--pens <p>', 'people\'s pens and cameras: the chance (0 to 1) that a training digit\'s strokes are made thicker or thinner, and half that of a blurred, low-resolution copy (people preset: 0.6)', nonNegativeNumber)
+    .option('--styles <p>', 'the chance (0 to 1) that a training 1 or 7 is written the European way: a 1 with a flag (and sometimes a foot), a 7 with a bar; digit data only', nonNegativeNumber)
     .option('--non-digits <n>', 'draw N non-digits (scribbles, grids, stars, blobs, faces) into the training set as an 11th class, "not a digit"; the last layer size must then be 11 (people preset: 6000)', nonNegativeInt)
     .option('--seed <n>', `seed for the initial weights and the shuffles ${both((c) => c.seed)}`, nonNegativeInt)
     .option('--train-size <n>', 'use only the first N of the 50,000 training images', positiveInt)
@@ -118,6 +120,7 @@ export function configFrom(flags: TrainFlags): TrainConfig {
     augment: flags.augment ?? base.augment,
     // Only recipes that use them carry them, so older configs compare equal.
     ...optional('pens', flags.pens ?? base.pens),
+    ...optional('styles', flags.styles ?? base.styles),
     ...optional('nonDigits', flags.nonDigits ?? base.nonDigits),
     seed: flags.seed ?? base.seed,
   };
@@ -152,7 +155,7 @@ function outputAndCost(flags: TrainFlags, base: TrainConfig): Pick<TrainConfig, 
 }
 
 /** Flags that would change the run cannot be combined with --resume: the checkpoint's settings rule. */
-const FIXED_ON_RESUME = ['preset', 'layers', 'activation', 'output', 'cost', 'init', 'batchSize', 'eta', 'l2', 'momentum', 'nesterov', 'schedule', 'earlyStop', 'augment', 'pens', 'nonDigits', 'seed', 'trainSize', 'data'];
+const FIXED_ON_RESUME = ['preset', 'layers', 'activation', 'output', 'cost', 'init', 'batchSize', 'eta', 'l2', 'momentum', 'nesterov', 'schedule', 'earlyStop', 'augment', 'pens', 'styles', 'nonDigits', 'seed', 'trainSize', 'data'];
 
 function resumeFrom(flags: TrainFlags, explicit: (key: string) => boolean): Checkpoint {
   const clash = FIXED_ON_RESUME.find(explicit);

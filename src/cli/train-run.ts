@@ -151,6 +151,7 @@ function describe(c: TrainConfig): string {
   if (c.earlyStop) parts.push(`early stop ${c.earlyStop}`);
   if (c.augment) parts.push(`augment ${c.augment}`);
   if (c.pens) parts.push(`pens ${c.pens}`);
+  if (c.styles) parts.push(`styles ${c.styles}`);
   if (c.nonDigits) parts.push(`${c.nonDigits} non-digits`);
   parts.push(`seed ${c.seed}`);
   return parts.join(', ');

@@ -8,6 +8,7 @@
  */
 import { Random } from '../random.js';
 import type { Dataset } from './dataset.js';
+import { europeanStyle } from './writing-styles.js';
 
 export interface Distortion {
   /** Largest rotation either way, in degrees. */
@@ -25,6 +26,12 @@ export interface Distortion {
    * capture). MNIST's strokes are all of one pen and one scanner.
    */
   pens?: number;
+  /**
+   * The chance (0 to 1, default 0) that a 1 or a 7 is rewritten the European
+   * way (writing-styles.ts): a 1 with a flag and sometimes a foot, a 7 with
+   * a bar. For digit data only.
+   */
+  styles?: number;
 }
 
 /** Strengths that keep a digit what it is (measured on MNIST; see README "Better networks"). */
@@ -50,9 +57,16 @@ export function distortEpoch(ds: Dataset, out: Uint8Array, d: Distortion, seed: 
   const size = ds.inputSize;
   if (out.length !== ds.count * size) throw new RangeError(`expected room for ${ds.count * size} pixels, got ${out.length}`);
   const pens = d.pens ?? 0;
+  const styles = d.styles ?? 0;
   for (let n = 0; n < ds.count; n++) {
     const image = out.subarray(n * size, (n + 1) * size);
-    distortImage(ds.images.subarray(n * size, (n + 1) * size), image, side, randomMap(rng, d));
+    let source = ds.images.subarray(n * size, (n + 1) * size);
+    // Drawn only when asked for (and only for 1s and 7s), so other runs keep their numbers.
+    if (styles > 0 && (ds.labels[n] === 1 || ds.labels[n] === 7) && rng.next() < styles) {
+      source = Uint8Array.from(source);
+      europeanStyle(source, side, ds.labels[n], rng);
+    }
+    distortImage(source, image, side, randomMap(rng, d));
     // Drawn only when asked for, so runs without it keep their numbers.
     if (pens > 0) changePen(image, side, rng, pens);
   }

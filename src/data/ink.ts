@@ -99,7 +99,8 @@ function evenlyLit(grey: ArrayLike<number>, w: number, h: number, polarity: InkP
   const paper = median(border);
   const readings = (polarity === 'auto' ? [true, false] : [polarity === 'dark']).map((dark) => {
     const sign = dark ? -1 : 1;
-    const values = Float32Array.from({ length: w * h }, (_, p) => sign * (grey[p] - paper));
+    const values = new Float32Array(w * h);
+    for (let p = 0; p < w * h; p++) values[p] = sign * (grey[p] - paper);
     return photo ? measured(values, paperDeviation(values), MIN_THRESHOLD_PHOTO) : measured(values, noiseDeviation(border, paper), MIN_THRESHOLD);
   });
   return readings.reduce((a, b) => (b.mass > a.mass ? b : a));
@@ -117,7 +118,8 @@ function unevenlyLit(grey: ArrayLike<number>, w: number, h: number, polarity: In
   const sides = largeScaleSides(grey, paper);
   const dark = polarity === 'auto' ? sides.darkMass >= sides.lightMass : polarity === 'dark';
   const sign = dark ? -1 : 1;
-  const marked = Uint8Array.from(paper, (level, p) => Number(sign * (grey[p] - level) > sides.floor));
+  const marked = new Uint8Array(w * h);
+  for (let p = 0; p < w * h; p++) marked[p] = sign * (grey[p] - paper[p]) > sides.floor ? 1 : 0;
   // The window must be wider than the boldest stroke, or the background would fill the stroke in.
   const radius = Math.min(Math.round(Math.min(w, h) / 3), Math.max(3, Math.round(WINDOW_FRACTION * Math.min(w, h)), strokeWidth(marked, w, h)));
   const envelope = background(grey, w, h, radius, dark ? 'upper' : 'lower');
@@ -165,7 +167,9 @@ function strokeWidth(marked: Uint8Array, w: number, h: number): number {
       x = end;
     }
   }
-  const widths: number[] = [];
+  // A histogram of widths: there may be a million marked pixels.
+  const counts = new Uint32Array(Math.max(w, h) + 1);
+  let total = 0;
   for (let x = 0; x < w; x++) {
     for (let y = 0; y < h; ) {
       if (!marked[y * w + x]) {
@@ -174,13 +178,17 @@ function strokeWidth(marked: Uint8Array, w: number, h: number): number {
       }
       let end = y;
       while (end < h && marked[end * w + x]) end++;
-      for (let k = y; k < end; k++) widths.push(Math.min(across[k * w + x], end - y));
+      for (let k = y; k < end; k++) counts[Math.min(across[k * w + x], end - y)]++;
+      total += end - y;
       y = end;
     }
   }
-  if (widths.length === 0) return 0;
-  widths.sort((a, b) => a - b);
-  return widths[Math.floor(0.9 * (widths.length - 1))];
+  let seen = 0;
+  for (let width = 0; width < counts.length; width++) {
+    seen += counts[width];
+    if (seen > 0.9 * total) return width;
+  }
+  return 0;
 }
 
 /**
@@ -190,8 +198,13 @@ function strokeWidth(marked: Uint8Array, w: number, h: number): number {
  * more mass.
  */
 function largeScaleSides(grey: ArrayLike<number>, paper: Float32Array): { darkMass: number; lightMass: number; floor: number } {
-  const deviation = Float32Array.from(paper, (level, p) => grey[p] - level);
-  const spread = sampleMedian(deviation.map(Math.abs)) / 0.6745;
+  const deviation = new Float32Array(paper.length);
+  const size = new Float32Array(paper.length);
+  for (let p = 0; p < paper.length; p++) {
+    deviation[p] = grey[p] - paper[p];
+    size[p] = Math.abs(deviation[p]);
+  }
+  const spread = sampleMedian(size) / 0.6745;
   const floor = Math.max(4 * spread, MIN_NOISE_FLOOR);
   let darkMass = 0;
   let lightMass = 0;

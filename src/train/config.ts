@@ -34,6 +34,8 @@ export interface TrainConfig {
   augment: number;
   /** People's pens and cameras in the augmentation (0 to 1): see data/augment.ts `Distortion.pens`. Absent in older files: 0. */
   pens?: number;
+  /** The chance that a training 1 or 7 is written the European way (data/writing-styles.ts). Absent in older files: 0. */
+  styles?: number;
   /** How many drawn non-digits (data/non-digits.ts) join the training set as an 11th class, "not a digit"; 0: none. */
   nonDigits?: number;
   seed: number;
@@ -138,7 +140,9 @@ export function trainOptionsOf(
 ): Pick<TrainOptions, 'epochs' | 'batchSize' | 'eta' | 'l2' | 'momentum' | 'nesterov' | 'schedule' | 'earlyStop' | 'augmentation'> {
   const { epochs, batchSize, eta, l2, momentum, nesterov, schedule, earlyStop } = config;
   const pens = config.pens ?? 0;
-  const augmentation = config.augment > 0 || pens > 0 ? { distortion: { ...scaledDistortion(config.augment), pens }, seed: config.seed } : null;
+  const styles = config.styles ?? 0;
+  const augmentation =
+    config.augment > 0 || pens > 0 || styles > 0 ? { distortion: { ...scaledDistortion(config.augment), pens, styles }, seed: config.seed } : null;
   return { epochs, batchSize, eta, l2, momentum, nesterov, schedule, earlyStop, augmentation };
 }
 
@@ -167,6 +171,8 @@ export function checkConfig(config: TrainConfig): void {
   }
   const pens = config.pens ?? 0;
   if (!Number.isFinite(pens) || pens < 0 || pens > 1) throw new UsageError(`pens must be a number from 0 to 1, got ${pens}`);
+  const styles = config.styles ?? 0;
+  if (!Number.isFinite(styles) || styles < 0 || styles > 1) throw new UsageError(`styles must be a number from 0 to 1, got ${styles}`);
   const nonDigits = config.nonDigits ?? 0;
   if (!Number.isSafeInteger(nonDigits) || nonDigits < 0 || nonDigits > MAX_NON_DIGITS) {
     throw new UsageError(`non-digits must be a whole number from 0 to ${MAX_NON_DIGITS}, got ${nonDigits}`);
