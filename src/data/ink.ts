@@ -38,6 +38,8 @@ const MIN_THRESHOLD_PHOTO = 0.12;
 const SPECK_FRACTION = 0.05;
 /** The smallest mark that can be (part of) a digit, as a fraction of the picture's shorter side. */
 const MIN_MARK_FRACTION = 0.02;
+/** The smallest digit, as a fraction of the picture's shorter side: its largest mark spans at least this much. */
+const MIN_DIGIT_FRACTION = 0.05;
 /** Below this side the picture is taken as evenly lit: there is no room for a window wider than a stroke. */
 const MIN_SIDE_FOR_LIGHTING = 48;
 /** The background window's radius as a fraction of the shorter side: wider than any stroke of a digit that fills the picture. */
@@ -307,7 +309,8 @@ function borderValues(grey: ArrayLike<number>, w: number, h: number): Float32Arr
  * Zero every 8-connected blob whose ink sum is under SPECK_FRACTION of the
  * largest blob's, or whose longer side is under MIN_MARK_FRACTION of the
  * picture's shorter side (at least 3 pixels): dust, however alone it is, is
- * no digit.
+ * no digit. When no mark spans 5% of the shorter side, all go: a page of
+ * dust holds no digit.
  */
 function removeSpecks(ink: Float32Array, w: number, h: number): void {
   const { label, count, mass } = labelComponents(ink, w, h);
@@ -326,9 +329,16 @@ function removeSpecks(ink: Float32Array, w: number, h: number): void {
     y1[c] = Math.max(y1[c], y);
   }
   const minSide = Math.max(3, MIN_MARK_FRACTION * Math.min(w, h));
+  const extent = (c: number) => Math.max(x1[c] - x0[c], y1[c] - y0[c]) + 1;
   let largest = 0;
-  for (const m of mass) largest = Math.max(largest, m);
-  const drop = Uint8Array.from(mass, (m, c) => Number(m < SPECK_FRACTION * largest || Math.max(x1[c] - x0[c], y1[c] - y0[c]) + 1 < minSide));
+  let widest = 0;
+  for (let c = 0; c < count; c++) {
+    largest = Math.max(largest, mass[c]);
+    widest = Math.max(widest, extent(c));
+  }
+  // A page of dust alone holds no digit: some mark must be of a digit's size.
+  const blank = widest < Math.max(3, MIN_DIGIT_FRACTION * Math.min(w, h));
+  const drop = Uint8Array.from(mass, (m, c) => Number(blank || m < SPECK_FRACTION * largest || extent(c) < minSide));
   for (let p = 0; p < w * h; p++) {
     if (label[p] >= 0 && drop[label[p]]) ink[p] = 0;
   }

@@ -2,8 +2,8 @@
  * Marks that belong to the paper, not the digit, removed from an ink map
  * (values 0..1, row-major w×h) in place:
  * - ruled and squared lines: thin bands (at most 2% of the picture, or 2
- *   pixels) that cross the whole picture, edge to edge, covering at least
- *   three quarters of it. Where a stroke of the digit crosses a line (ink
+ *   pixels) that cross the whole picture, edge to edge, holding ink along at
+ *   least 60% of it (a faint margin line comes out broken). Where a stroke of the digit crosses a line (ink
  *   just above and just below it) the band's pixels stay, so the stroke is
  *   not cut.
  * - the page's edge: a blob lying along a side of the picture (touching at
@@ -14,7 +14,9 @@
  */
 import { labelComponents } from './components.js';
 
-const LINE_COVERAGE = 0.75;
+const LINE_COVERAGE = 0.6;
+/** A line that holds ink along this share of its length may be part of a ruled line. */
+const LINE_SEED = 0.35;
 const LINE_THICKNESS = 0.02;
 const EDGE_CONTACT = 0.5;
 const EDGE_STRIP = 0.03;
@@ -27,31 +29,41 @@ export function removeRuledLines(ink: Float32Array, w: number, h: number): void 
 
 /** Lines along the first axis (length `len`, `across` of them), pixels addressed through `at`. */
 function removeLines(ink: Float32Array, len: number, across: number, at: (i: number, j: number) => number): void {
-  const edge = Math.max(1, Math.ceil(0.02 * len));
-  const full = (j: number): boolean => {
+  const edge = Math.max(1, Math.ceil(0.03 * len));
+  const coverage = new Float32Array(across);
+  for (let j = 0; j < across; j++) {
     let covered = 0;
-    let first = len;
-    let last = -1;
-    for (let i = 0; i < len; i++) {
-      if (ink[at(i, j)] > 0) {
-        covered++;
-        first = Math.min(first, i);
-        last = i;
-      }
-    }
-    return covered >= LINE_COVERAGE * len && first < edge && last >= len - edge;
-  };
+    for (let i = 0; i < len; i++) if (ink[at(i, j)] > 0) covered++;
+    coverage[j] = covered / len;
+  }
   const thin = Math.max(2, Math.round(LINE_THICKNESS * across));
   for (let j = 0; j < across; ) {
-    if (!full(j)) {
+    if (coverage[j] < LINE_SEED) {
       j++;
       continue;
     }
+    // A band of neighbouring lines that each carry some of it: a faint or broken line, a little tilted.
     let end = j;
-    while (end + 1 < across && full(end + 1)) end++;
-    if (end - j + 1 <= thin) eraseBand(ink, len, across, j, end, at);
+    while (end + 1 < across && coverage[end + 1] >= LINE_SEED) end++;
+    if (end - j + 1 <= thin && crossesAll(ink, len, j, end, edge, at)) eraseBand(ink, len, across, j, end, at);
     j = end + 1;
   }
+}
+
+/** Whether lines j0..j1 together hold ink along LINE_COVERAGE of their length, from edge to edge. */
+function crossesAll(ink: Float32Array, len: number, j0: number, j1: number, edge: number, at: (i: number, j: number) => number): boolean {
+  let covered = 0;
+  let first = len;
+  let last = -1;
+  for (let i = 0; i < len; i++) {
+    let any = false;
+    for (let j = j0; j <= j1 && !any; j++) any = ink[at(i, j)] > 0;
+    if (!any) continue;
+    covered++;
+    first = Math.min(first, i);
+    last = i;
+  }
+  return covered >= LINE_COVERAGE * len && first < edge && last >= len - edge;
 }
 
 /** Zero lines j0..j1 except where ink continues on both sides of the band (a stroke crossing it). */
