@@ -134,21 +134,35 @@ function rankFilter(src: Float32Array, w: number, h: number, r: number, pick: (a
 
 /** The gw×gh grid of f×f block values back to w×h, bilinear between block centres. */
 function enlarge(grid: Float32Array, gw: number, gh: number, f: number, w: number, h: number): Float32Array {
+  // Each column's two cells and weight, worked out once rather than per pixel.
+  const x0s = new Int32Array(w);
+  const x1s = new Int32Array(w);
+  const fxs = new Float32Array(w);
+  for (let x = 0; x < w; x++) {
+    const gx = Math.min(gw - 1, Math.max(0, (x + 0.5) / f - 0.5));
+    x0s[x] = Math.floor(gx);
+    x1s[x] = Math.min(gw - 1, x0s[x] + 1);
+    fxs[x] = gx - x0s[x];
+  }
+  const top = new Float32Array(w);
+  const bottom = new Float32Array(w);
   const out = new Float32Array(w * h);
+  let row = -1;
   for (let y = 0; y < h; y++) {
     const gy = Math.min(gh - 1, Math.max(0, (y + 0.5) / f - 0.5));
     const y0 = Math.floor(gy);
     const y1 = Math.min(gh - 1, y0 + 1);
     const fy = gy - y0;
-    for (let x = 0; x < w; x++) {
-      const gx = Math.min(gw - 1, Math.max(0, (x + 0.5) / f - 0.5));
-      const x0 = Math.floor(gx);
-      const x1 = Math.min(gw - 1, x0 + 1);
-      const fx = gx - x0;
-      const top = grid[y0 * gw + x0] + (grid[y0 * gw + x1] - grid[y0 * gw + x0]) * fx;
-      const bottom = grid[y1 * gw + x0] + (grid[y1 * gw + x1] - grid[y1 * gw + x0]) * fx;
-      out[y * w + x] = top + (bottom - top) * fy;
+    if (y0 !== row) {
+      row = y0;
+      for (let x = 0; x < w; x++) {
+        const a = y0 * gw;
+        const b = y1 * gw;
+        top[x] = grid[a + x0s[x]] + (grid[a + x1s[x]] - grid[a + x0s[x]]) * fxs[x];
+        bottom[x] = grid[b + x0s[x]] + (grid[b + x1s[x]] - grid[b + x0s[x]]) * fxs[x];
+      }
     }
+    for (let x = 0; x < w; x++) out[y * w + x] = top[x] + (bottom[x] - top[x]) * fy;
   }
   return out;
 }

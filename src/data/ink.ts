@@ -24,7 +24,7 @@
 import { DigitNetError } from '../errors.js';
 import { background, paperLevel } from './background.js';
 import { labelComponents } from './components.js';
-import { removePageEdges, removeRuledLines } from './paper-marks.js';
+import { pageEdges, removeRuledLines } from './paper-marks.js';
 
 /** Which way round the picture is: dark ink on light paper, light on dark, or decide from the picture. */
 export type InkPolarity = 'auto' | 'dark' | 'light';
@@ -83,8 +83,7 @@ export function inkMap(grey: ArrayLike<number>, w: number, h: number, polarity: 
     ink[p] = u > t ? (u - t) / (1 - t) : 0;
   }
   removeRuledLines(ink, w, h);
-  removePageEdges(ink, w, h);
-  removeSpecks(ink, w, h);
+  removeStrayMarks(ink, w, h);
   return ink;
 }
 
@@ -306,14 +305,15 @@ function borderValues(grey: ArrayLike<number>, w: number, h: number): Float32Arr
 }
 
 /**
- * Zero every 8-connected blob whose ink sum is under SPECK_FRACTION of the
+ * Zero the page's edge (paper-marks.ts) and every 8-connected blob whose ink sum is under SPECK_FRACTION of the
  * largest blob's, or whose longer side is under MIN_MARK_FRACTION of the
  * picture's shorter side (at least 3 pixels): dust, however alone it is, is
  * no digit. When no mark spans 5% of the shorter side, all go: a page of
  * dust holds no digit.
  */
-function removeSpecks(ink: Float32Array, w: number, h: number): void {
+function removeStrayMarks(ink: Float32Array, w: number, h: number): void {
   const { label, count, mass } = labelComponents(ink, w, h);
+  const edges = pageEdges(label, count, w, h);
   const x0 = new Int32Array(count).fill(w);
   const x1 = new Int32Array(count).fill(-1);
   const y0 = new Int32Array(count).fill(h);
@@ -333,12 +333,13 @@ function removeSpecks(ink: Float32Array, w: number, h: number): void {
   let largest = 0;
   let widest = 0;
   for (let c = 0; c < count; c++) {
+    if (edges[c]) continue;
     largest = Math.max(largest, mass[c]);
     widest = Math.max(widest, extent(c));
   }
   // A page of dust alone holds no digit: some mark must be of a digit's size.
   const blank = widest < Math.max(3, MIN_DIGIT_FRACTION * Math.min(w, h));
-  const drop = Uint8Array.from(mass, (m, c) => Number(blank || m < SPECK_FRACTION * largest || extent(c) < minSide));
+  const drop = Uint8Array.from(mass, (m, c) => Number(edges[c] || blank || m < SPECK_FRACTION * largest || extent(c) < minSide));
   for (let p = 0; p < w * h; p++) {
     if (label[p] >= 0 && drop[label[p]]) ink[p] = 0;
   }

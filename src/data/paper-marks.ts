@@ -12,7 +12,6 @@
  *   touches a side at a few points only.
  * Browser-safe.
  */
-import { labelComponents } from './components.js';
 
 const LINE_COVERAGE = 0.6;
 /** A line that holds ink along this share of its length may be part of a ruled line. */
@@ -21,6 +20,7 @@ const LINE_THICKNESS = 0.02;
 const EDGE_CONTACT = 0.5;
 const EDGE_STRIP = 0.03;
 
+/** Ruled and squared lines out of the ink map, in place. */
 export function removeRuledLines(ink: Float32Array, w: number, h: number): void {
   // Rows, then columns through the transposed view.
   removeLines(ink, w, h, (x, y) => y * w + x);
@@ -78,33 +78,35 @@ function eraseBand(ink: Float32Array, len: number, across: number, j0: number, j
   }
 }
 
-export function removePageEdges(ink: Float32Array, w: number, h: number): void {
-  const { label, count } = labelComponents(ink, w, h);
-  if (count === 0) return;
+/**
+ * Which of the `count` labelled components (components.ts) lie along a
+ * side of the picture: the page's edge. 1 for each such component.
+ */
+export function pageEdges(label: Int32Array, count: number, w: number, h: number): Uint8Array {
+  const edges = new Uint8Array(count);
+  if (count === 0) return edges;
   // The strip along each side where an edge shows: a few pixels, since the background may take the outermost ones.
   const strip = Math.max(2, Math.round(EDGE_STRIP * Math.min(w, h)));
-  const along = (side: 'top' | 'bottom' | 'left' | 'right'): Uint32Array => {
-    const seen = new Uint32Array(count);
+  const seen = new Uint32Array(count);
+  const lastRow = new Int32Array(count);
+  for (const side of ['top', 'bottom', 'left', 'right'] as const) {
     const vertical = side === 'left' || side === 'right';
     const length = vertical ? h : w;
+    seen.fill(0);
+    lastRow.fill(-1);
     for (let i = 0; i < length; i++) {
-      const marked = new Set<number>();
       for (let d = 0; d < strip; d++) {
         const x = vertical ? (side === 'left' ? d : w - 1 - d) : i;
         const y = vertical ? i : side === 'top' ? d : h - 1 - d;
         const c = label[y * w + x];
-        if (c >= 0) marked.add(c);
+        // Counted once per position along the side, however deep into the strip.
+        if (c >= 0 && lastRow[c] !== i) {
+          lastRow[c] = i;
+          seen[c]++;
+        }
       }
-      for (const c of marked) seen[c]++;
     }
-    return seen;
-  };
-  const drop = new Uint8Array(count);
-  for (const side of ['top', 'bottom', 'left', 'right'] as const) {
-    const length = side === 'left' || side === 'right' ? h : w;
-    along(side).forEach((n, c) => {
-      if (n >= EDGE_CONTACT * length) drop[c] = 1;
-    });
+    for (let c = 0; c < count; c++) if (seen[c] >= EDGE_CONTACT * length) edges[c] = 1;
   }
-  for (let p = 0; p < w * h; p++) if (label[p] >= 0 && drop[label[p]]) ink[p] = 0;
+  return edges;
 }
