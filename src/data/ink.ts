@@ -305,10 +305,10 @@ function borderValues(grey: ArrayLike<number>, w: number, h: number): Float32Arr
 }
 
 /**
- * Zero the page's edge (paper-marks.ts) and every 8-connected blob whose ink sum is under SPECK_FRACTION of the
- * largest blob's, or whose longer side is under MIN_MARK_FRACTION of the
- * picture's shorter side (at least 3 pixels): dust, however alone it is, is
- * no digit. When no mark spans 5% of the shorter side, all go: a page of
+ * Zero the page's edge (paper-marks.ts), and every 8-connected blob whose
+ * ink sum is under SPECK_FRACTION of the largest blob's or whose longer side
+ * is under MIN_MARK_FRACTION of the picture's shorter side (at least 3
+ * pixels): dust, however alone it is, is no digit. When no mark spans 5% of the shorter side, all go: a page of
  * dust holds no digit.
  */
 function removeStrayMarks(ink: Float32Array, w: number, h: number): void {
