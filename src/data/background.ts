@@ -51,7 +51,7 @@ export function background(grey: ArrayLike<number>, w: number, h: number, radius
  * the other; it decides which side the ink is on.
  */
 export function paperLevel(grey: ArrayLike<number>, w: number, h: number, radius: number): Float32Array {
-  const f = Math.max(1, Math.floor(radius / (2 * CELLS_PER_RADIUS)));
+  const f = Math.max(1, Math.floor(radius / CELLS_PER_RADIUS));
   const gw = Math.ceil(w / f);
   const gh = Math.ceil(h / f);
   const r = Math.max(1, Math.round(radius / f));
