@@ -224,21 +224,22 @@ function measured(values: Float32Array, sigma: number, minThreshold: number): Co
 }
 
 /**
- * The noise of contrast values centred on the paper (0): the RMS of the 80%
- * of pixels closest to it, divided by 0.6616 (what that gives for Gaussian
- * noise), so the ink (at most a fifth of most pictures) does not count.
- * Quantised noise (a palette, where most of the paper is one level and the
- * rest a step away) shows as the step.
+ * The noise of contrast values centred on the paper (0): the RMS of those on
+ * the paper's side (≤ 0), where no ink is, however much ink there is (a
+ * number of bold digits may cover a third of the picture). For Gaussian
+ * noise that is σ; quantised noise (a palette) shows as the steps.
  */
 function paperDeviation(values: Float32Array): number {
-  const step = Math.max(1, Math.floor(values.length / 16384));
-  const sample: number[] = [];
-  for (let i = 0; i < values.length; i += step) sample.push(Math.abs(values[i]));
-  sample.sort((a, b) => a - b);
-  const kept = Math.max(1, Math.floor(0.8 * sample.length));
   let sum = 0;
-  for (let i = 0; i < kept; i++) sum += sample[i] ** 2;
-  return Math.sqrt(sum / kept) / 0.6616;
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v <= 0) {
+      sum += v * v;
+      n++;
+    }
+  }
+  return n === 0 ? 0 : Math.sqrt(sum / n);
 }
 
 /** The median of at most 16,384 evenly spaced values: plenty for a level, cheap for 10⁶ pixels. */
