@@ -30,21 +30,30 @@ export function removeRuledLines(ink: Float32Array, w: number, h: number): void 
 /** Lines along the first axis (length `len`, `across` of them), pixels addressed through `at`. */
 function removeLines(ink: Float32Array, len: number, across: number, at: (i: number, j: number) => number): void {
   const edge = Math.max(1, Math.ceil(0.03 * len));
-  const coverage = new Float32Array(across);
+  // A candidate line holds some ink and reaches both ends: a digit's stroke lying beside a ruled line does not.
+  const candidate = new Uint8Array(across);
   for (let j = 0; j < across; j++) {
     let covered = 0;
-    for (let i = 0; i < len; i++) if (ink[at(i, j)] > 0) covered++;
-    coverage[j] = covered / len;
+    let first = len;
+    let last = -1;
+    for (let i = 0; i < len; i++) {
+      if (ink[at(i, j)] > 0) {
+        covered++;
+        if (first === len) first = i;
+        last = i;
+      }
+    }
+    candidate[j] = Number(covered >= LINE_SEED * len && first < edge && last >= len - edge);
   }
   const thin = Math.max(2, Math.round(LINE_THICKNESS * across));
   for (let j = 0; j < across; ) {
-    if (coverage[j] < LINE_SEED) {
+    if (!candidate[j]) {
       j++;
       continue;
     }
     // A band of neighbouring lines that each carry some of it: a faint or broken line, a little tilted.
     let end = j;
-    while (end + 1 < across && coverage[end + 1] >= LINE_SEED) end++;
+    while (end + 1 < across && candidate[end + 1]) end++;
     if (end - j + 1 <= thin && crossesAll(ink, len, j, end, edge, at)) eraseBand(ink, len, across, j, end, at);
     j = end + 1;
   }
