@@ -1,27 +1,36 @@
 /**
- * A real headless Chromium for the browser tests, driven by playwright-core:
- * Debian's `chromium` package (Playwright's own downloads are not used), and
- * a record of everything the page reports that a person would call broken:
- * console errors and warnings, uncaught page errors, failed requests and
- * HTTP errors (a missing favicon included).
+ * A real headless Chromium for the browser tests, driven by playwright-core,
+ * and a record of everything the page reports that a person would call
+ * broken: console errors and warnings, uncaught page errors, failed requests
+ * and HTTP errors (a missing favicon included).
+ *
+ * Which Chromium: DIGITNET_CHROMIUM if set (a path, or `npm`); else
+ * Debian's `chromium` where it is installed; else the one inside the npm
+ * package @sparticuz/chromium (a devDependency, unpacked to /tmp on first
+ * use), so `npm install && npm test` needs nothing outside npm. That
+ * package declares Node ≥ 22 and warns under Node 20; it was checked here
+ * to launch under playwright-core with WebAssembly SIMD, workers and canvas.
  */
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
-/** Where Debian's `chromium` package puts the browser; DIGITNET_CHROMIUM overrides. */
-export const CHROMIUM = process.env.DIGITNET_CHROMIUM ?? '/usr/bin/chromium';
+/** Debian's `chromium` package. */
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Launch Chromium, or throw an error that says how to install it (CI installs it; the tests fail rather than skip). */
+/** Launch Chromium (see the header for which), or throw an error that says what is missing. */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `the browser tests need Chromium at ${CHROMIUM}, and it is not there: install it with ` +
-        '`sudo apt-get install -y --no-install-recommends chromium` (as .ci/run does), or set DIGITNET_CHROMIUM to a Chromium binary',
-    );
+  const wanted = process.env.DIGITNET_CHROMIUM;
+  if (wanted && wanted !== 'npm') {
+    if (!existsSync(wanted)) throw new Error(`DIGITNET_CHROMIUM is ${wanted}, and there is no file there`);
+    return chromium.launch({ executablePath: wanted, args: ARGS, timeout: 30_000 });
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
+  if (!wanted && existsSync(DEBIAN_CHROMIUM)) return chromium.launch({ executablePath: DEBIAN_CHROMIUM, args: ARGS, timeout: 30_000 });
+  const packaged = (await import('@sparticuz/chromium')).default;
+  // Its own flags, less the one that runs everything in one process (the page's Web Workers need their own).
+  const args = [...new Set([...packaged.args.filter((a) => a !== '--single-process'), ...ARGS])];
+  return chromium.launch({ executablePath: await packaged.executablePath(), args, timeout: 60_000 });
 }
 
 /** Every complaint from `page` and the workers it starts, as one line each. */

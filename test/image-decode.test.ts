@@ -92,10 +92,8 @@ test('an empty file, text, and other image formats are refused by name', async (
 test('a PNG declaring 50,000×50,000 pixels is refused at once, without allocating', async () => {
   const bomb = concat([PNG_SIGNATURE, ihdr(50_000, 50_000, 8, 6), idat, iend]);
   const before = process.memoryUsage().arrayBuffers;
-  const start = performance.now();
   await rejects(bomb, /declares 50000×50000 pixels, more than the limit of 20000 per side and 50 megapixels/);
-  const ms = performance.now() - start;
-  assert.ok(ms < 100, `took ${ms.toFixed(1)} ms`);
+  // Refused from the header: nothing near its 10 GB was allocated (no timing here: the machine may be busy).
   assert.ok(process.memoryUsage().arrayBuffers - before < 1e6, 'no big buffer allocated');
 });
 
@@ -118,19 +116,17 @@ function jpegHeader(width: number, height: number): Uint8Array {
 
 test('JPEG size limits come from the frame header, before decoding', async () => {
   assert.deepEqual(readImageHeader(jpegHeader(64, 48)), { format: 'jpeg', width: 64, height: 48 });
-  const start = performance.now();
+  const before = process.memoryUsage().arrayBuffers;
   await rejects(jpegHeader(60_000, 60_000), /the JPEG declares 60000×60000 pixels, more than the limit/, 'photo.jpg');
-  assert.ok(performance.now() - start < 100);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 1e6, 'no big buffer allocated');
   await rejects(jpegHeader(0, 0), /the JPEG declares an empty image \(0×0 pixels\)/, 'photo.jpg');
   await rejects(Uint8Array.of(0xff, 0xd8, 0xff), /truncated JPEG \(the file ends before its frame header\)/, 'photo.jpg');
 });
 
 test('a tiny file declaring a large image within the limits (a decompression bomb) is refused before decoding', async () => {
   const before = process.memoryUsage().arrayBuffers;
-  const start = performance.now();
   await rejects(concat([PNG_SIGNATURE, ihdr(7_000, 7_000, 8, 6), idat, iend]), /corrupt PNG \(8 bytes of compressed image data are too few for 7000×7000 pixels\)/);
   await rejects(jpegHeader(7_000, 7_000), /corrupt or truncated JPEG \(37 bytes are too few for 7000×7000 pixels\)/, 'photo.jpg');
-  assert.ok(performance.now() - start < 100);
   assert.ok(process.memoryUsage().arrayBuffers - before < 1e6, 'no big buffer allocated');
 });
 
