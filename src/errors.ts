@@ -27,3 +27,21 @@ export function oneLineMessage(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
   return message.replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * A value from a file or a flag as an error message shows it: short, and safe
+ * whatever its size or depth (JSON.stringify and String() recurse, so a
+ * 100,000-deep array would overflow the stack). Nested values show as […] and {…}.
+ */
+export function shown(value: unknown, max = 60): string {
+  const scalar = (v: unknown): string => {
+    if (typeof v === 'string') return JSON.stringify(v.length > max ? `${v.slice(0, max)}…` : v);
+    if (Array.isArray(v)) return '[…]';
+    if (typeof v === 'object' && v !== null) return '{…}';
+    return String(v);
+  };
+  if (!Array.isArray(value)) return scalar(value);
+  const items = value.slice(0, 8).map(scalar);
+  if (value.length > 8) items.push(`… ${value.length} items`);
+  return `[${items.join(', ')}]`;
+}

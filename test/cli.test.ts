@@ -83,6 +83,10 @@ test('bad usage exits 2 with one clear line', () => {
   assertCleanFailure(['train', '--layers', '784,30,9'], 2, /last size must be 10/);
   assertCleanFailure(['train', '--layers', '784,x,10'], 2, /'x' is not a layer size/);
   assertCleanFailure(['train', '--train-size', '60000'], 2, /--train-size must be an integer from 1 to 50000/);
+  assertCleanFailure(['train', '--layers', '784,100000,100000,10'], 2, /has 10,079,600,010 weights and biases; DigitNet builds networks of at most 10,000,000/);
+  assertCleanFailure(['train', '--layers', '784,1000000,1000000,10'], 2, /'1000000' is not a layer size/);
+  assertCleanFailure(['train', '--batch-size', '1000000000'], 2, /batch size 1000000000 is too large for 849 neurons: a mini-batch holds at most 16,777,216 activations, a batch of 19,761 here$/);
+  assertCleanFailure(['train', '--train-size', '100', '--batch-size', '500'], 2, /--batch-size 500 is larger than the training set \(100 examples\)$/);
   assertCleanFailure(['fly'], 2, /unknown command 'fly'/);
 });
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { configFrom, type TrainFlags } from '../src/cli/train-command.js';
 import { UsageError } from '../src/errors.js';
-import { checkConfig, preset } from '../src/train/config.js';
+import { Network, MAX_LAYERS } from '../src/nn/network.js';
+import { checkConfig, configFromJson, MAX_BATCH_VALUES, preset } from '../src/train/config.js';
 import { nextEta, parseSchedule } from '../src/train/schedule.js';
 
 const flags = (f: Partial<TrainFlags>): TrainFlags => ({ preset: 'reference', format: 'json', ...f });
@@ -77,4 +78,34 @@ test('schedules parse strictly and change η as documented', () => {
   const improved = [true, false, false, true, false, false, false, false];
   const seen = improved.map((imp, epoch) => (s = nextEta(plateau, s, epoch, imp)).eta);
   assert.deepEqual(seen.map((v) => +v.toPrecision(6)), [1, 1, 0.1, 0.1, 0.1, 0.01, 0.01, 0.001]);
+});
+
+test('one set of network limits for flags, configurations and networks', () => {
+  const huge = [784, 100000, 100000, 10];
+  const message = /\[784, 100000, 100000, 10\] has 10,079,600,010 weights and biases; DigitNet builds networks of at most 10,000,000/;
+  refuses({ layers: huge }, message);
+  assert.throws(() => new Network({ sizes: huge, activations: ['sigmoid', 'sigmoid', 'sigmoid'], cost: 'quadratic' }), message);
+  refuses({ layers: [784, 100001, 10] }, /layer sizes must be integers from 1 to 100,000, got 100001/);
+  refuses({ layers: [784, ...new Array<number>(MAX_LAYERS).fill(2), 10], activation: ['relu'] }, /a network has at most 1000 layers, got 1002/);
+  refuses({ batchSize: MAX_BATCH_VALUES }, /batch size 16777216 is too large for 849 neurons/);
+  assert.equal(configFrom(flags({ batchSize: Math.floor(MAX_BATCH_VALUES / 849) })).batchSize, 19761);
+});
+
+test('a configuration read from a file is checked field by field first', () => {
+  const good = JSON.parse(JSON.stringify(preset('best'))) as Record<string, unknown>;
+  assert.deepEqual(configFromJson(good), preset('best'));
+  const { augment: _, ...older } = good;
+  assert.equal(configFromJson(older).augment, 0, 'checkpoints from before augmentation');
+  const refusesJson = (change: Record<string, unknown>, pattern: RegExp) =>
+    assert.throws(() => configFromJson({ ...good, ...change }), (e: unknown) => e instanceof UsageError && pattern.test(e.message));
+  refusesJson({ layers: '784,30,10' }, /^layers must be a list of layer sizes, got "784,30,10"$/);
+  refusesJson({ layers: [784, [30], 10] }, /^layers must be a list of layer sizes, got \[784, \[…\], 10\]$/);
+  refusesJson({ hidden: 5 }, /^hidden must be a list of activation names, got 5$/);
+  refusesJson({ output: null }, /^output must be a name, got null$/);
+  refusesJson({ eta: '0.1' }, /^eta must be a number, got "0.1"$/);
+  refusesJson({ nesterov: 1 }, /^nesterov must be true or false, got 1$/);
+  refusesJson({ earlyStop: 'never' }, /^earlyStop must be a number or null/);
+  refusesJson({ schedule: { kind: 'step' } }, /^schedule must be a schedule/);
+  refusesJson({ pens: [] }, /^pens must be a number, got \[\]$/);
+  refusesJson({ momentum: 2 }, /momentum must be in \[0, 1\)/);
 });

@@ -1,13 +1,14 @@
 /** The IDX parser and the four-file loader, on good bytes and on every kind of broken file. */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { loadMnist, loadPair, readIdxBytes } from '../src/data/mnist.js';
+import { defaultDataDir, loadMnist, loadPair, MNIST_FILES, readIdxBytes } from '../src/data/mnist.js';
 import { encodeIdx, parseIdx } from '../src/data/idx.js';
 import { DigitNetError } from '../src/errors.js';
-import { withTempDir } from './helpers.js';
+import { runCli, withTempDir } from './helpers.js';
 
 const body = Uint8Array.from({ length: 2 * 3 * 4 }, (_, i) => i);
 
@@ -140,5 +141,66 @@ test('needs more training images than the validation split holds', () => {
   withTempDir((dir) => {
     writeSet(dir, 12);
     assert.throws(() => loadMnist({ dir }), /at least 10001 are needed/);
+  });
+});
+
+/**
+ * A gzip bomb: an IDX header declaring MNIST's 60000×28×28 images (47 MB),
+ * then 64 gzip members of 16 MiB of zeros each: 1 MB that inflates to 1 GiB.
+ */
+function gzipBomb(): Buffer {
+  const header = encodeIdx([60000, 28, 28], new Uint8Array(0));
+  const zeros = gzipSync(Buffer.alloc(16 * 2 ** 20), { level: 9 });
+  return Buffer.concat([gzipSync(header), ...new Array<Buffer>(64).fill(zeros)]);
+}
+
+test('a gzip bomb stops inflating at the length its header declares, without gigabytes of memory', () => {
+  withTempDir((dir) => {
+    const path = join(dir, 'train-images-idx3-ubyte.gz');
+    writeFileSync(path, gzipBomb());
+    // In a fresh process, so its peak memory is the read's alone.
+    const mnist = new URL('../src/data/mnist.js', import.meta.url).href;
+    const script = `
+      const { readIdxBytes } = await import(${JSON.stringify(mnist)});
+      const before = process.memoryUsage().rss;
+      let message = 'no error';
+      try { readIdxBytes(${JSON.stringify(path)}); } catch (e) { message = e.message; }
+      console.log(JSON.stringify({ message, grew: process.resourceUsage().maxRSS * 1024 - before }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const { message, grew } = JSON.parse(r.stdout) as { message: string; grew: number };
+    assert.equal(message, `${path}: inflates past the 47040016 bytes its header declares`);
+    assert.ok(grew < 200 * 2 ** 20, `memory grew by ${(grew / 2 ** 20).toFixed(0)} MiB`);
+  });
+});
+
+test('digitnet train refuses a gzip bomb in --data with one line', () => {
+  withTempDir((dir) => {
+    for (const name of MNIST_FILES.slice(1)) copyFileSync(join(defaultDataDir(), name), join(dir, name));
+    writeFileSync(join(dir, `${MNIST_FILES[0]}.gz`), gzipBomb());
+    const r = runCli(['train', '--data', dir, '--train-size', '100', '--epochs', '1']);
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^digitnet: .*train-images-idx3-ubyte\.gz: inflates past the 47040016 bytes its header declares\n$/);
+  });
+});
+
+test('refuses a gzipped header that declares more than 1 GiB, before inflating it', () => {
+  withTempDir((dir) => {
+    const path = join(dir, 'huge.gz');
+    writeFileSync(path, gzipSync(encodeIdx([100000, 100, 200], new Uint8Array(0))));
+    assert.throws(() => readIdxBytes(path), /huge\.gz: its header declares 1907\.3 MiB of data, more than the 1024 MiB DigitNet reads/);
+  });
+});
+
+test('refuses an IDX file over the limit before reading it', () => {
+  withTempDir((dir) => {
+    const path = join(dir, 'sparse-idx');
+    writeFileSync(path, encodeIdx([3], new Uint8Array(3)));
+    truncateSync(path, 2 ** 31); // 2 GiB, sparse: nothing is written
+    const before = process.memoryUsage().arrayBuffers;
+    assert.throws(() => readIdxBytes(path), /^DigitNetError: IDX file .*sparse-idx is 2048 MiB, more than the 1025 MiB DigitNet reads$/);
+    // Refused from its size, not read: no timing (the machine may be busy), but nothing near 2 GiB was allocated.
+    assert.ok(process.memoryUsage().arrayBuffers - before < 64 * 2 ** 20, 'refused from its size, not read');
   });
 });

@@ -1,13 +1,14 @@
 /** Model files: save → load round trips, Nielsen's network2 format both ways, and every kind of bad file. */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadMnist } from '../src/data/mnist.js';
 import { DigitNetError } from '../src/errors.js';
 import { loadModel, saveModel } from '../src/io/model-file.js';
+import { crc32 } from '../src/io/encoding.js';
 import { MODEL_VERSION, parseModel, serializeModel, serializeNetwork2 } from '../src/io/model-format.js';
 import { referenceKernels } from '../src/kernels/reference.js';
 import { Network, type NetworkSpec } from '../src/nn/network.js';
@@ -150,5 +151,84 @@ test('a failed save leaves the old file whole', () => {
     assert.throws(() => saveModel(path, randomNet(), {}, 'network2'), /network2 format/);
     assert.equal(readFileSync(path, 'utf8'), before);
     assert.deepEqual(readdirSync(dir), ['model.json'], 'no temporary files left behind');
+  });
+});
+
+test('CRC-32 is the standard one (zip, gzip)', () => {
+  assert.equal(crc32(new TextEncoder().encode('123456789')), 0xcbf43926);
+  assert.equal(crc32(new TextEncoder().encode('56789'), crc32(new TextEncoder().encode('1234'))), 0xcbf43926);
+});
+
+/** One base64 character of layer 1's weights changed to another: still valid base64, another weight. */
+function flipBase64(text: string): string {
+  const m = JSON.parse(text) as Record<string, any>;
+  const w = m.layers[0].weights as string;
+  const at = 1000;
+  m.layers[0].weights = w.slice(0, at) + (w[at] === 'A' ? 'B' : 'A') + w.slice(at + 1);
+  return JSON.stringify(m);
+}
+
+test('a checksum over the parameters catches a changed weight that is still a number', () => {
+  const net = randomNet();
+  const compact = serializeModel(net, {}, 'compact');
+  assert.match(compact, /"checksum":"crc32:[0-9a-f]{8}"/);
+  refuses(flipBase64(compact), /^bad\.json: the parameters do not match the file's checksum \(crc32:[0-9a-f]{8}, computed crc32:[0-9a-f]{8}\): the file is damaged$/);
+  const json = JSON.parse(serializeModel(net, {}, 'json')) as Record<string, any>;
+  json.layers[1].biases[3] += 1e-9;
+  refuses(JSON.stringify(json), /the parameters do not match the file's checksum/);
+  refuses(compact.replace(/"checksum":"crc32:[0-9a-f]{8}"/, '"checksum":"md5:0"'), /bad "checksum" "md5:0"/);
+});
+
+test('files without a checksum (older DigitNets) still load; a weight of −0 (JSON writes 0) passes the check', () => {
+  const net = randomNet();
+  net.layers[0].weights[0] = -0;
+  for (const format of ['json', 'compact'] as const) {
+    const text = serializeModel(net, {}, format);
+    assert.ok(parseModel(text).network.params[0] === 0);
+    const old = JSON.parse(text) as Record<string, unknown>;
+    delete old.checksum;
+    assert.deepEqual(parseModel(JSON.stringify(old)).network.params, parseModel(text).network.params);
+  }
+});
+
+test('refuses sizes past the network limits, and any depth of nesting, with one line', () => {
+  const good = JSON.parse(serializeModel(randomNet(), {}, 'json')) as Record<string, unknown>;
+  const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  const withSizes = (sizes: string) => JSON.stringify({ ...good, sizes: '@' }).replace('"@"', sizes);
+  refuses(withSizes('[784, 100000, 100000, 10]'), /"sizes": \[784, 100000, 100000, 10\] has 10,079,600,010 weights and biases; DigitNet builds networks of at most 10,000,000/);
+  refuses(withSizes('[784, 1000000, 10]'), /"sizes": layer sizes must be integers from 1 to 100,000, got 1000000/);
+  refuses(withSizes(`[784, ${deep(100_000)}, 10]`), /"sizes": layer sizes must be integers from 1 to 100,000, got \[\[…\]\]/);
+  refuses(withSizes(deep(100_000)), /"sizes": a network needs at least 2 layers/);
+  refuses(JSON.stringify({ ...good, activations: '@' }).replace('"@"', `[${deep(100_000)}, "relu"]`), /unknown activation \[\[…\]\]/);
+  refuses(JSON.stringify({ ...good, version: '@' }).replace('"@"', deep(100_000)), /bad format version \[\[…\]\]/);
+  const biases = JSON.parse(JSON.stringify(good)) as Record<string, any>;
+  biases.layers[0].biases[0] = '@';
+  refuses(JSON.stringify(biases).replace('"@"', deep(100_000)), /layer 1 biases: value \[\[…\]\] is not a finite number/);
+});
+
+test('a model file over the size limit is refused before it is read', () => {
+  withTempDir((dir) => {
+    const path = join(dir, 'huge.json');
+    writeFileSync(path, '{');
+    truncateSync(path, 2 ** 31); // 2 GiB, sparse
+    const r = runCli(['eval', '--model', path]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^digitnet: model file .*huge\.json is 2048 MiB, more than the 400 MiB DigitNet reads\n$/);
+  });
+});
+
+test('a save removes the temporary files a killed save of the same path left, and nothing else', () => {
+  withTempDir((dir) => {
+    const path = join(dir, 'model.json');
+    // A process that has ended: its PID is free.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const stale = [`.model.json.${dead}.m1abc2.tmp`, `.model.json.${process.pid}.1.tmp`]; // the second: this PID, before this process began
+    const kept = [
+      `.model.json.${process.ppid}.m1abc2.tmp`, // a running process: perhaps saving right now
+      '.model.json.tmp', `.other.json.${dead}.m1abc2.tmp`, `model.json.${dead}.m1abc2.tmp`, `.model.json.${dead}.m1abc2.tmp.bak`, `.model.json.x${dead}.m1.tmp`,
+    ];
+    for (const name of [...stale, ...kept]) writeFileSync(join(dir, name), 'left over');
+    saveModel(path, randomNet(), {}, 'json');
+    assert.deepEqual(readdirSync(dir).sort(), [...kept, 'model.json'].sort());
   });
 });

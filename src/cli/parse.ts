@@ -4,6 +4,7 @@
  * its whole pattern.
  */
 import { InvalidArgumentError } from 'commander';
+import { MAX_LAYER_SIZE } from '../nn/network.js';
 
 export function positiveInt(value: string): number {
   const n = /^\+?\d+$/.test(value.trim()) ? Number(value) : NaN;
@@ -35,8 +36,8 @@ export function layerList(value: string): number[] {
   if (parts.length < 2) throw new InvalidArgumentError('must list at least two sizes, e.g. 784,30,10.');
   return parts.map((p) => {
     const n = /^\d+$/.test(p) ? Number(p) : NaN;
-    if (!Number.isSafeInteger(n) || n < 1 || n > 100_000) {
-      throw new InvalidArgumentError(`'${p}' is not a layer size (a positive integer up to 100000).`);
+    if (!Number.isSafeInteger(n) || n < 1 || n > MAX_LAYER_SIZE) {
+      throw new InvalidArgumentError(`'${p}' is not a layer size (a positive integer up to ${MAX_LAYER_SIZE}).`);
     }
     return n;
   });

@@ -11,7 +11,7 @@ import { DEFAULT_KERNELS, KERNEL_NAMES } from '../kernels/index.js';
 import type { KernelsName } from '../kernels/types.js';
 import { ACTIVATION_NAMES, type ActivationName, isActivationName } from '../nn/activations.js';
 import { COST_NAMES, type CostName } from '../nn/costs.js';
-import { INIT_NAMES, type InitName } from '../nn/network.js';
+import { INIT_NAMES, type InitName, sizesProblem } from '../nn/network.js';
 import { checkConfig, MAX_AUGMENT, normalizeConfig, preset, PRESET_NAMES, type PresetName, type TrainConfig } from '../train/config.js';
 import { formatSchedule, parseSchedule, type Schedule } from '../train/schedule.js';
 import { layerList, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from './parse.js';
@@ -61,7 +61,7 @@ export function trainCommand(): Command {
   return new Command('train')
     .description('train a network on MNIST and report validation accuracy per epoch (default: the reference run)')
     .addOption(new Option('--preset <name>', `a recipe to start from; flags below override it`).choices(PRESET_NAMES).default('reference'))
-    .option('--layers <sizes>', `layer sizes, input first; the first must match the data (784), the last the 10 classes ${both((c) => c.layers)}`, layerList)
+    .option('--layers <sizes>', `layer sizes, input first; the first must match the data (784), the last the 10 classes ${both((c) => c.layers)}`, layerSizes)
     .option('--activation <names>', `hidden-layer activation: one of ${ACTIVATION_NAMES.filter((a) => a !== 'softmax').join(', ')}, or a comma list, one per hidden layer ${both((c) => c.hidden[0])}`, activationList)
     .option('--output <name>', `output activation: sigmoid or softmax (softmax goes with the log-likelihood cost; tanh, relu, leaky-relu go with quadratic) ${both((c) => c.output)}`, oneOf(['sigmoid', 'softmax', 'tanh', 'relu', 'leaky-relu'] as const))
     .option('--cost <name>', `${COST_NAMES.join(', ')} ${both((c) => c.cost)}`, oneOf(COST_NAMES))
@@ -86,7 +86,7 @@ export function trainCommand(): Command {
     .option('--save <file>', 'write the trained network to FILE (atomically); the best one when --early-stop is given')
     .addOption(new Option('--format <format>', 'model file format for --save').choices(MODEL_FORMATS).default('json'))
     .option('--checkpoint <file>', 'save a checkpoint to FILE after every epoch and on Ctrl-C (atomically)')
-    .option('--resume <file>', 'continue the run saved in a checkpoint, with its settings (--epochs may extend it)')
+    .option('--resume <file>', 'continue the run saved in a checkpoint, with its settings (--epochs may extend it; --data may say where its files are now)')
     .option('--json', 'print one JSON object per line instead of text')
     .option('--quiet', 'print only the final test and best-epoch lines')
     .addHelpText('after', '\nPresets: reference is the [784, 30, 25, 10] sigmoid network of the reference run;\nbest is our most accurate recipe without augmentation, about 98.5% in under 2 minutes;\naugmented is best on distorted digits (--augment 1) for 60 epochs, about 99.1%;\npeople is for people\'s handwriting: augmented with other pens and an 11th output, "not a digit" (see the README).')
@@ -154,16 +154,23 @@ function outputAndCost(flags: TrainFlags, base: TrainConfig): Pick<TrainConfig, 
   return { output, cost };
 }
 
-/** Flags that would change the run cannot be combined with --resume: the checkpoint's settings rule. */
-const FIXED_ON_RESUME = ['preset', 'layers', 'activation', 'output', 'cost', 'init', 'batchSize', 'eta', 'l2', 'momentum', 'nesterov', 'schedule', 'earlyStop', 'augment', 'pens', 'styles', 'nonDigits', 'seed', 'trainSize', 'data'];
+/**
+ * Flags that would change the run: with --resume each may only repeat the
+ * checkpoint's setting. (--data is not among them: it may say where the
+ * checkpoint's files are now, and the data's fingerprint must then match.)
+ */
+const FIXED_ON_RESUME = ['layers', 'activation', 'output', 'cost', 'init', 'batchSize', 'eta', 'l2', 'momentum', 'nesterov', 'schedule', 'earlyStop', 'augment', 'pens', 'styles', 'nonDigits', 'seed', 'trainSize'] as const;
+type ResumeSetting = (typeof FIXED_ON_RESUME)[number];
 
 function resumeFrom(flags: TrainFlags, explicit: (key: string) => boolean): Checkpoint {
-  const clash = FIXED_ON_RESUME.find(explicit);
-  if (clash) {
-    const flag = '--' + clash.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-    throw new UsageError(`${flag} cannot be combined with --resume: a resumed run keeps the checkpoint's settings`);
-  }
   const checkpoint = loadCheckpoint(flags.resume!);
+  for (const key of FIXED_ON_RESUME) {
+    if (!explicit(key)) continue;
+    const given = flagSetting(key, flags, checkpoint.config);
+    const saved = savedSetting(key, checkpoint);
+    if (given !== saved) throw resumeClash(key, given, saved);
+  }
+  if (explicit('preset')) checkPreset(flags, explicit, checkpoint.config);
   if (flags.epochs !== undefined) {
     if (flags.epochs < checkpoint.state.epoch) {
       throw new UsageError(`--epochs ${flags.epochs} is fewer than the ${checkpoint.state.epoch} epochs the checkpoint has done`);
@@ -171,6 +178,64 @@ function resumeFrom(flags: TrainFlags, explicit: (key: string) => boolean): Chec
     checkpoint.config.epochs = flags.epochs;
   }
   return checkpoint;
+}
+
+/** A setting as a flag gives it, in the words savedSetting uses for the checkpoint's. */
+function flagSetting(key: ResumeSetting, flags: TrainFlags, saved: TrainConfig): string {
+  if (key === 'activation') {
+    const names = flags.activation!;
+    return (names.length === 1 ? saved.hidden.map(() => names[0]) : names).join(',');
+  }
+  if (key === 'layers') return flags.layers!.join(',');
+  if (key === 'schedule') return formatSchedule(flags.schedule!);
+  return String(flags[key]);
+}
+
+function savedSetting(key: ResumeSetting, checkpoint: Checkpoint): string {
+  const c = checkpoint.config;
+  switch (key) {
+    case 'activation':
+      return c.hidden.join(',');
+    case 'layers':
+      return c.layers.join(',');
+    case 'schedule':
+      return formatSchedule(c.schedule);
+    case 'trainSize':
+      return checkpoint.data.trainSize === null ? 'all' : String(checkpoint.data.trainSize);
+    case 'earlyStop':
+      return c.earlyStop === null ? 'none' : String(c.earlyStop);
+    case 'pens':
+    case 'styles':
+    case 'nonDigits':
+      return String(c[key] ?? 0);
+    default:
+      return String(c[key]);
+  }
+}
+
+function resumeClash(key: string, given: string, saved: string): UsageError {
+  const flag = '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+  const shownFlag = key === 'nesterov' ? flag : `${flag} ${given}`;
+  return new UsageError(`${shownFlag} differs from the checkpoint's ${saved}: a resumed run keeps the checkpoint's settings (drop the flag)`);
+}
+
+/** --preset with --resume: the preset (with the flags given on top) must describe the checkpoint's run, apart from --epochs. */
+function checkPreset(flags: TrainFlags, explicit: (key: string) => boolean, saved: TrainConfig): void {
+  const wanted: Partial<TrainConfig> = configFrom({ ...flags, epochs: saved.epochs });
+  const keys = new Set([...Object.keys(wanted), ...Object.keys(saved)] as (keyof TrainConfig)[]);
+  const setting = (c: Partial<TrainConfig>, k: keyof TrainConfig) => JSON.stringify(c[k] ?? (k === 'pens' || k === 'styles' || k === 'nonDigits' ? 0 : null));
+  for (const key of keys) {
+    if (explicit(key) || setting(wanted, key) === setting(saved, key)) continue;
+    throw new UsageError(`--preset ${flags.preset} differs from the checkpoint's run in ${key} (${setting(wanted, key)} vs ${setting(saved, key)}): a resumed run keeps the checkpoint's settings (drop the flag)`);
+  }
+}
+
+/** parse.ts's layer list, within the network limits of nn/network.ts (layers, parameters) as the flag is read. */
+function layerSizes(value: string): number[] {
+  const sizes = layerList(value);
+  const problem = sizesProblem(sizes);
+  if (problem) throw new InvalidArgumentError(`${problem}.`);
+  return sizes;
 }
 
 function activationList(value: string): ActivationName[] {

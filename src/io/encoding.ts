@@ -1,3 +1,5 @@
+import { shown } from '../errors.js';
+
 /**
  * Typed arrays ↔ base64 text, little-endian, without Node's Buffer so the
  * browser can use it too; and the small shape checks the file parsers share.
@@ -60,4 +62,52 @@ export function decodeNumbers(text: unknown, kind: NumberKind, count?: number): 
     values[i] = v;
   }
   return { values };
+}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+/** CRC-32 (IEEE, as zip and gzip), continuing from `crc` to cover several pieces. */
+export function crc32(bytes: Uint8Array, crc = 0): number {
+  let c = ~crc >>> 0;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+/**
+ * CRC-32 of numbers as little-endian float64s: the checksum of parameters in
+ * model files and checkpoints, whatever their encoding (JSON text, float32 or
+ * float64 base64) as long as it holds these values. −0 counts as 0 because
+ * JSON writes −0 as 0.
+ */
+export function crc32OfNumbers(values: ArrayLike<number>, crc = 0): number {
+  const CHUNK = 4096;
+  const bytes = new Uint8Array(CHUNK * 8);
+  const view = new DataView(bytes.buffer);
+  for (let start = 0; start < values.length; start += CHUNK) {
+    const n = Math.min(CHUNK, values.length - start);
+    for (let i = 0; i < n; i++) view.setFloat64(i * 8, values[start + i] || 0, true);
+    crc = crc32(bytes.subarray(0, n * 8), crc);
+  }
+  return crc;
+}
+
+/** "crc32:1a2b3c4d", as files store it. */
+export function formatChecksum(crc: number): string {
+  return `crc32:${crc.toString(16).padStart(8, '0')}`;
+}
+
+/** Why a file's "checksum" does not hold for `computed` (the CRC of the values read), or null when it holds or the file has none. */
+export function checksumProblem(stored: unknown, computed: number): string | null {
+  if (stored === undefined) return null;
+  if (typeof stored !== 'string' || !/^crc32:[0-9a-f]{8}$/.test(stored)) return `bad "checksum" ${shown(stored)} (expected "crc32:" and 8 hex digits)`;
+  const actual = formatChecksum(computed);
+  return actual === stored ? null : `the parameters do not match the file's checksum (${stored}, computed ${actual}): the file is damaged`;
 }

@@ -10,15 +10,19 @@
  * pure (no file system), so the browser uses it too; model-file.ts reads and
  * writes files.
  */
-import { DigitNetError } from '../errors.js';
+import { DigitNetError, shown } from '../errors.js';
 import { isActivationName } from '../nn/activations.js';
 import { isCostName } from '../nn/costs.js';
-import { Network, type NetworkSpec } from '../nn/network.js';
+import { Network, type NetworkSpec, sizesProblem } from '../nn/network.js';
 import { VERSION } from '../version.js';
-import { decodeNumbers, encodeNumbers, isObject } from './encoding.js';
+import { checksumProblem, crc32OfNumbers, decodeNumbers, encodeNumbers, formatChecksum, isObject } from './encoding.js';
 
 export const MODEL_FORMAT = 'digitnet-model';
-/** Bumped when a change would make older DigitNets misread a file. */
+/**
+ * Bumped when a change would make older DigitNets misread a file. The
+ * "checksum" field came without a bump: older versions ignore it, and files
+ * without one (older, or network2) still load.
+ */
 export const MODEL_VERSION = 1;
 
 /** json: numbers as text (exact); compact: base64 float32; network2: Nielsen's format. */
@@ -60,6 +64,8 @@ export function serializeModel(net: Network, info: ModelInfo, format: ModelForma
     activations: net.layers.map((l) => l.activation.name),
     cost: net.cost.name,
     encoding: compact ? 'base64-float32' : 'json',
+    // Of the values the file holds: float32-rounded in a compact file.
+    checksum: formatChecksum(crc32OfNumbers(compact ? net.params.map(Math.fround) : net.params)),
     layers: net.layers.map((l) =>
       compact
         ? { weights: encodeNumbers(l.weights, 'float32'), biases: encodeNumbers(l.biases, 'float32') }
@@ -99,7 +105,7 @@ type Fail = (why: string) => never;
 
 function parseDigitNet(json: Record<string, unknown>, fail: Fail): LoadedModel {
   const version = json.version;
-  if (!Number.isInteger(version) || (version as number) < 1) fail(`bad format version ${JSON.stringify(version)}`);
+  if (!Number.isInteger(version) || (version as number) < 1) fail(`bad format version ${shown(version)}`);
   if ((version as number) > MODEL_VERSION) {
     fail(`written by a newer DigitNet (model format version ${version}; this DigitNet ${VERSION} reads version ${MODEL_VERSION} and older)`);
   }
@@ -108,12 +114,12 @@ function parseDigitNet(json: Record<string, unknown>, fail: Fail): LoadedModel {
   if (!Array.isArray(activations) || activations.length !== sizes.length - 1) {
     fail(`"activations" must list ${sizes.length - 1} names, one per layer after the input`);
   }
-  for (const a of activations as unknown[]) if (typeof a !== 'string' || !isActivationName(a)) fail(`unknown activation ${JSON.stringify(a)}`);
-  if (typeof json.cost !== 'string' || !isCostName(json.cost)) fail(`unknown cost ${JSON.stringify(json.cost)}`);
+  for (const a of activations as unknown[]) if (typeof a !== 'string' || !isActivationName(a)) fail(`unknown activation ${shown(a)}`);
+  if (typeof json.cost !== 'string' || !isCostName(json.cost)) fail(`unknown cost ${shown(json.cost)}`);
   const spec = { sizes, activations, cost: json.cost } as NetworkSpec;
   const net = new Network(spec);
   const encoding = json.encoding;
-  if (encoding !== 'json' && encoding !== 'base64-float32') fail(`unknown encoding ${JSON.stringify(encoding)}`);
+  if (encoding !== 'json' && encoding !== 'base64-float32') fail(`unknown encoding ${shown(encoding)}`);
   const layers = json.layers;
   if (!Array.isArray(layers) || layers.length !== net.layers.length) fail(`"layers" must hold ${net.layers.length} layers`);
   net.layers.forEach((layer, i) => {
@@ -128,6 +134,9 @@ function parseDigitNet(json: Record<string, unknown>, fail: Fail): LoadedModel {
       readBase64(entry.biases, layer.biases, `${where} biases`, fail);
     }
   });
+  // A changed weight that is still a number (a bit flip in base64, a digit in JSON) is caught here.
+  const damaged = checksumProblem(json.checksum, crc32OfNumbers(net.params));
+  if (damaged) fail(damaged);
   const info: ModelInfo = { digitnet: typeof json.digitnet === 'string' ? json.digitnet : undefined };
   if (isObject(json.training)) info.training = json.training;
   if (isAccuracy(json.validation)) info.validation = json.validation as ModelInfo['validation'];
@@ -143,7 +152,7 @@ function parseNetwork2(json: Record<string, unknown>, fail: Fail): LoadedModel {
   const sizes = sizesOf(json.sizes, fail);
   const costName = json.cost;
   if (typeof costName !== 'string' || !(costName in NETWORK2_COSTS)) {
-    fail(`network2 cost must be QuadraticCost or CrossEntropyCost, got ${JSON.stringify(costName)}`);
+    fail(`network2 cost must be QuadraticCost or CrossEntropyCost, got ${shown(costName)}`);
   }
   const cost = NETWORK2_COSTS[costName as keyof typeof NETWORK2_COSTS];
   const net = new Network({ sizes, activations: sizes.slice(1).map(() => 'sigmoid'), cost });
@@ -184,10 +193,11 @@ export function serializeNetwork2(net: Network): string {
   });
 }
 
+/** The layer sizes, within the limits of nn/network.ts, checked before anything is allocated. */
 function sizesOf(value: unknown, fail: Fail): number[] {
-  if (!Array.isArray(value) || value.length < 2 || !value.every((s) => Number.isInteger(s) && s >= 1 && s <= 1_000_000)) {
-    fail(`"sizes" must be a list of at least two positive integers, got ${JSON.stringify(value)?.slice(0, 80)}`);
-  }
+  if (!Array.isArray(value)) return fail(`"sizes" must be a list of layer sizes, got ${shown(value)}`);
+  const problem = sizesProblem(value);
+  if (problem) fail(`"sizes": ${problem}`);
   return value as number[];
 }
 
@@ -211,7 +221,7 @@ function readVector(value: unknown, O: number, out: Float64Array, what: string, 
 function readNumbers(values: unknown[], out: Float64Array, offset: number, what: string, fail: Fail): void {
   for (let k = 0; k < values.length; k++) {
     const v = values[k];
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${what}: value ${JSON.stringify(v)} is not a finite number`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${what}: value ${shown(v)} is not a finite number`);
     out[offset + k] = v as number;
   }
 }

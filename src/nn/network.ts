@@ -10,7 +10,7 @@
  *
  * No training loop and no I/O here: see train/ and io/.
  */
-import { UsageError } from '../errors.js';
+import { shown, UsageError } from '../errors.js';
 import type { Random } from '../random.js';
 import { type Activation, type ActivationName, activation, isActivationName } from './activations.js';
 import { type Cost, type CostName, cost, isCostName } from './costs.js';
@@ -39,15 +39,44 @@ export interface Layer {
   readonly activation: Activation;
 }
 
+/**
+ * The largest network DigitNet builds, one set of limits for flags, model
+ * files and checkpoints alike. 10 million parameters is 15 times the largest
+ * preset's and keeps any model file or checkpoint under io/read-text.ts's
+ * MAX_FILE_BYTES; past it a typo (784,100000,100000,10) would ask for 80 GB.
+ */
+export const MAX_LAYER_SIZE = 100_000;
+export const MAX_LAYERS = 1_000;
+export const MAX_PARAMETERS = 10_000_000;
+
+/** Weights and biases of a network with these sizes. */
+export function parameterCount(sizes: readonly number[]): number {
+  let total = 0;
+  for (let l = 1; l < sizes.length; l++) total += sizes[l] * (sizes[l - 1] + 1);
+  return total;
+}
+
+/** Why these layer sizes are not a network DigitNet builds, or null when they are. */
+export function sizesProblem(sizes: readonly unknown[]): string | null {
+  if (sizes.length < 2) return `a network needs at least 2 layers (input and output), got ${sizes.length}`;
+  if (sizes.length > MAX_LAYERS) return `a network has at most ${MAX_LAYERS} layers, got ${sizes.length}`;
+  for (const s of sizes) {
+    if (!Number.isInteger(s) || (s as number) < 1 || (s as number) > MAX_LAYER_SIZE) {
+      return `layer sizes must be integers from 1 to ${MAX_LAYER_SIZE.toLocaleString('en')}, got ${shown(s)}`;
+    }
+  }
+  const count = parameterCount(sizes as number[]);
+  if (count > MAX_PARAMETERS) {
+    return `${shown(sizes)} has ${count.toLocaleString('en')} weights and biases; DigitNet builds networks of at most ${MAX_PARAMETERS.toLocaleString('en')}`;
+  }
+  return null;
+}
+
 /** Reject a spec that cannot be trained, with a message naming what is wrong. */
 export function checkSpec(spec: NetworkSpec): void {
   const { sizes, activations } = spec;
-  if (sizes.length < 2) throw new UsageError(`a network needs at least 2 layers (input and output), got ${sizes.length}`);
-  for (const s of sizes) {
-    if (!Number.isInteger(s) || s < 1 || s > 1_000_000) {
-      throw new UsageError(`layer sizes must be positive integers, got ${s}`);
-    }
-  }
+  const problem = sizesProblem(sizes);
+  if (problem) throw new UsageError(problem);
   if (activations.length !== sizes.length - 1) {
     throw new UsageError(`${sizes.length - 1} activations needed (one per layer after the input), got ${activations.length}`);
   }
@@ -82,9 +111,7 @@ export class Network {
     checkSpec(spec);
     this.sizes = [...spec.sizes];
     this.cost = cost(spec.cost);
-    let total = 0;
-    for (let l = 1; l < spec.sizes.length; l++) total += spec.sizes[l] * (spec.sizes[l - 1] + 1);
-    this.params = new Float64Array(total);
+    this.params = new Float64Array(parameterCount(spec.sizes));
     const layers: Layer[] = [];
     let offset = 0;
     for (let l = 1; l < spec.sizes.length; l++) {

@@ -4,7 +4,8 @@
  * single fields; `checkConfig` rejects a bad value once, at the edge, with a
  * message naming it. Model files and checkpoints record it.
  */
-import { UsageError } from '../errors.js';
+import { shown, UsageError } from '../errors.js';
+import { isObject } from '../io/encoding.js';
 import { type ActivationName, isActivationName } from '../nn/activations.js';
 import { type CostName, isCostName } from '../nn/costs.js';
 import { checkSpec, type InitName, INIT_NAMES, type NetworkSpec } from '../nn/network.js';
@@ -48,6 +49,12 @@ export type PresetName = 'reference' | 'best' | 'augmented' | 'people';
 export const PRESET_NAMES: readonly PresetName[] = ['reference', 'best', 'augmented', 'people'];
 /** The most non-digit pictures a run may draw. */
 export const MAX_NON_DIGITS = 100_000;
+/**
+ * The most activations a mini-batch may hold: batch size × neurons (the sum
+ * of the layer sizes). The kernels keep several such buffers; 2^24 values is
+ * about 400 MB of them in the reference kernels.
+ */
+export const MAX_BATCH_VALUES = 2 ** 24;
 
 /** The reference run: Nielsen's network.py recipe on [784, 30, 25, 10]. */
 const reference: TrainConfig = {
@@ -179,4 +186,44 @@ export function checkConfig(config: TrainConfig): void {
   }
   if (!Number.isSafeInteger(config.seed) || config.seed < 0) throw new UsageError(`seed must be an integer ≥ 0, got ${config.seed}`);
   checkSpec(specOf(config));
+  checkBatchSize(config);
+}
+
+function checkBatchSize({ batchSize, layers }: TrainConfig): void {
+  const neurons = layers.reduce((a, b) => a + b, 0);
+  if (batchSize * neurons > MAX_BATCH_VALUES) {
+    const most = Math.floor(MAX_BATCH_VALUES / neurons).toLocaleString('en');
+    throw new UsageError(`batch size ${batchSize} is too large for ${neurons} neurons: a mini-batch holds at most ${MAX_BATCH_VALUES.toLocaleString('en')} activations, a batch of ${most} here`);
+  }
+}
+
+/**
+ * A configuration read from a file (a checkpoint), each field of the type
+ * TrainConfig says before checkConfig looks at its value; refused with a
+ * message naming the field. Older files have no augment (0), pens, styles
+ * or nonDigits.
+ */
+export function configFromJson(json: Record<string, unknown>): TrainConfig {
+  const bad = (key: string, what: string): never => {
+    throw new UsageError(`${key} must be ${what}, got ${shown(json[key])}`);
+  };
+  const isList = (v: unknown, type: string) => Array.isArray(v) && v.every((x) => typeof x === type);
+  if (!isList(json.layers, 'number')) bad('layers', 'a list of layer sizes');
+  if (!isList(json.hidden, 'string')) bad('hidden', 'a list of activation names');
+  for (const key of ['output', 'cost', 'init']) if (typeof json[key] !== 'string') bad(key, 'a name');
+  for (const key of ['epochs', 'batchSize', 'eta', 'l2', 'momentum', 'seed']) if (typeof json[key] !== 'number') bad(key, 'a number');
+  for (const key of ['augment', 'pens', 'styles', 'nonDigits']) if (json[key] !== undefined && typeof json[key] !== 'number') bad(key, 'a number');
+  if (typeof json.nesterov !== 'boolean') bad('nesterov', 'true or false');
+  if (json.earlyStop !== null && typeof json.earlyStop !== 'number') bad('earlyStop', 'a number or null');
+  if (!isSchedule(json.schedule)) bad('schedule', 'a schedule (kind none, step or plateau)');
+  const config = { ...json, augment: json.augment ?? 0 } as unknown as TrainConfig;
+  checkConfig(config);
+  return config;
+}
+
+function isSchedule(v: unknown): v is Schedule {
+  if (!isObject(v)) return false;
+  if (v.kind === 'none') return true;
+  const count = v.kind === 'step' ? v.every : v.kind === 'plateau' ? v.patience : undefined;
+  return typeof count === 'number' && typeof v.factor === 'number';
 }

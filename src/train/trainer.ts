@@ -165,6 +165,7 @@ export async function train(net: Network, data: TrainData, options: TrainOptions
   const schedule = options.schedule ?? { kind: 'none' };
   const momentum = options.momentum ?? 0;
   const N = data.train.count;
+  if (options.batchSize > N) throw new UsageError(`batch size ${options.batchSize} is larger than the training set (${N} examples)`);
   const resume = options.resume;
   if (resume) checkResumable(resume, net, N);
 
