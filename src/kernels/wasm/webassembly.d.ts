@@ -3,6 +3,10 @@
  * TypeScript declares it only in its "dom" and "webworker" libraries, which
  * would bring every browser global into this Node code; Node 20 has the
  * same API, so we declare just what we call.
+ *
+ * This file is not emitted into dist/: no exported signature may name these
+ * types, or a consumer compiling our .d.ts files with skipLibCheck: false
+ * fails (load.ts declares WasmBytes and WasmModule for its exports instead).
  */
 declare namespace WebAssembly {
   /** What the standard calls a BufferSource. */
