@@ -4,14 +4,16 @@
  * the rest are still answered; the exit code says whether any failed.
  */
 import { Command, Option } from 'commander';
+import { prepareDecoder } from '../data/decode.js';
+import type { RasterImage } from '../data/raster.js';
 import { mnistInputsToPng } from '../data/show.js';
-import type { PictureReading } from '../read/read-picture.js';
+import { type PictureReading, readPicture } from '../read/read-picture.js';
 import { readingJson } from '../read/reading-json.js';
 import type { InkPolarity } from '../data/ink.js';
 import { DigitNetError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadDigitModel } from './digit-model.js';
-import { readImage, readImageFile, showPath } from './predict-image.js';
+import { decodeImageFile, showPath } from './predict-image.js';
 
 interface PredictFlags {
   model?: string;
@@ -36,13 +38,28 @@ export function predictCommand(): Command {
       '\nPrints "FILE: 7 (99.8%)" for a digit, "FILE: 37 (3: 99.1%, 7: 98.0%)" for a number, "FILE: not a digit\n(best guess 8, 41.2%)" for a scribble, a letter or a drawing, and says so when digits touch too much\nto be split. A file that cannot be read or holds no marks gets one "digitnet: FILE: reason" line on\nstderr and the others are still answered.\nExit code: 0 every picture read as digits; 3 one or more pictures are not digits; 1 one or more files\nfailed (or the model is unusable); 2 bad usage.',
     )
     .action(async (images: string[], flags: PredictFlags) => {
+      // Each picture is decoded (by sharp, on another thread) while the one before it is read, and the
+      // first while the model loads.
+      const decoding = (i: number): Promise<RasterImage> | null => {
+        if (i >= images.length) return null;
+        const image = decodeImageFile(images[i]);
+        // Its failure is met when it is awaited, in turn; until then it is not "unhandled".
+        image.catch(() => {});
+        return image;
+      };
+      await prepareDecoder();
+      let next = decoding(0);
+      // One turn of the event loop hands the first decode to sharp's thread before the model's (synchronous) load.
+      await new Promise((resolve) => setImmediate(resolve));
       const { network } = loadDigitModel(flags.model);
       let failed = 0;
       let notDigits = 0;
       const shownPaths = new Map<string, string>();
-      for (const file of images) {
+      for (const [i, file] of images.entries()) {
+        const image = next!;
+        next = decoding(i + 1);
         try {
-          const reading = await readImage(network, readImageFile(file), file, flags.ink);
+          const reading = readPicture(network, await image, { name: file, ink: flags.ink });
           if (reading.text === null) notDigits++;
           let shown: string | undefined;
           if (flags.show) {

@@ -8,6 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { decodeImage } from '../data/decode.js';
+import type { RasterImage } from '../data/raster.js';
 import { WORKING_SIDE } from '../data/image.js';
 import { imageBytesToInput } from '../data/image-file.js';
 import type { InkPolarity } from '../data/ink.js';
@@ -55,6 +56,15 @@ export function readImageFile(path: string): Uint8Array {
 export async function predictImage(network: Network, bytes: Uint8Array, name: string, ink: InkPolarity): Promise<Prediction> {
   const input = await imageBytesToInput(bytes, name, ink);
   return { ...predictDigit(network, input), input };
+}
+
+/**
+ * The picture in the file at `path`, decoded at working size; a rejected
+ * promise (never a throw) for a file that cannot be read or decoded, so a
+ * caller may start it early and meet its error when it waits for it.
+ */
+export async function decodeImageFile(path: string): Promise<RasterImage> {
+  return decodeImage(readImageFile(path), path, { maxSide: WORKING_SIDE });
 }
 
 /** What is written in the picture: a digit, a number, or "not a digit" (read/read-picture.ts). */

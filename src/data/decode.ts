@@ -80,6 +80,11 @@ function loadSharp(): Promise<SharpConstructor> {
   return loading;
 }
 
+/** Load the decoder now rather than at the first decode (a caller with other work to overlap). */
+export async function prepareDecoder(): Promise<void> {
+  await loadSharp();
+}
+
 /**
  * Decode PNG or JPEG bytes to 8-bit RGBA, upright per EXIF orientation,
  * reduced to `options.maxSide` if given; `name` (the file name) starts
