@@ -12,16 +12,20 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import jpeg from 'jpeg-js';
 import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { defaultDataDir, loadMnist } from '../src/data/mnist.js';
 import { parseModel } from '../src/io/model-format.js';
 import { loadKernels } from '../src/kernels/index.js';
 import { Network } from '../src/nn/network.js';
 import { packageRoot, webAssetsDir } from '../src/paths.js';
+import type { RasterImage } from '../src/data/raster.js';
 import { Random } from '../src/random.js';
 import { createDigitNetServer } from '../src/server/server.js';
 import { train } from '../src/train/trainer.js';
 import { launchChromium, watchProblems } from './browser-session.js';
+import { paperScene } from './paper-scenes.js';
 
 const ARTIFACTS = join(packageRoot(), 'test-artifacts');
 /** The pad's own coordinate range (web/src/draw-pad.ts PAD_SIZE). */
@@ -80,6 +84,28 @@ function meanBrightness(page: Page, selector: string): Promise<number> {
     for (let i = 0; i < data.length; i += 4) sum += data[i];
     return sum / (data.length / 4);
   });
+}
+
+const { test: mnistTest } = loadMnist({ trainSize: 1 });
+
+/** MNIST test digit n, 7× enlarged, dark on paper lit unevenly (a 110-level gradient), as RGBA. */
+function raster(n: number): RasterImage {
+  return paperScene(mnistTest.images.subarray(n * 784, (n + 1) * 784), 'gradient', n, 480, 360, 7, 140, 70);
+}
+
+function pngOf(image: RasterImage): Uint8Array {
+  const png = new PNG({ width: image.width, height: image.height });
+  png.data = Buffer.from(image.data);
+  return PNG.sync.write(png);
+}
+
+function jpegOf(image: RasterImage): Uint8Array {
+  return jpeg.encode({ width: image.width, height: image.height, data: Buffer.from(image.data) }, 85).data;
+}
+
+/** Wait until the picture's answer reads `text`. */
+function pictureAnswerIs(page: Page, text: string): Promise<void> {
+  return page.locator('#picture-answer', { hasText: new RegExp(`^Reads as ${text} `) }).waitFor({ timeout: 10_000 });
 }
 
 /** Wait until the pad's answer is `digit`. */
@@ -147,6 +173,35 @@ describe('the web page in Chromium', { timeout: 120_000 }, () => {
     assert.equal(seenWidth, 2 * 29 - 1, 'two 28×28 inputs side by side');
     await page.screenshot({ path: join(ARTIFACTS, 'web-draw-17.png'), fullPage: true });
     await page.keyboard.press('Escape');
+  });
+
+  test('a photo is read from a file (PNG and JPEG), a drop and a paste, each step shown', async () => {
+    const seven = raster(0); // MNIST test digit 0 is a 7
+    const two = raster(1); // and 1 a 2
+    await page.setInputFiles('#picture-file', { name: 'seven.png', mimeType: 'image/png', buffer: Buffer.from(pngOf(seven)) });
+    await pictureAnswerIs(page, '7');
+    assert.equal(await page.locator('#picture-steps').isVisible(), true);
+    assert.ok((await meanBrightness(page, '#step-ink')) > 5, 'the ink found is drawn');
+    await page.screenshot({ path: join(ARTIFACTS, 'web-picture-upload.png'), fullPage: true });
+    await page.setInputFiles('#picture-file', { name: 'two.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(jpegOf(two)) });
+    await pictureAnswerIs(page, '2');
+    // The page's side, as source: this file compiles without the DOM's types.
+    const dispatch = (how: 'drop' | 'paste', bytes: Uint8Array, type: string) =>
+      page.evaluate(`(() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(${JSON.stringify(Array.from(bytes))})], 'picture', { type: ${JSON.stringify(type)} }));
+        if (${JSON.stringify(how)} === 'drop') {
+          document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        } else {
+          document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+        }
+      })()`);
+    await dispatch('drop', jpegOf(seven), 'image/jpeg');
+    await pictureAnswerIs(page, '7');
+    await dispatch('paste', pngOf(two), 'image/png');
+    await pictureAnswerIs(page, '2');
+    await dispatch('drop', new TextEncoder().encode('not a picture'), 'image/png');
+    await page.locator('#picture-answer', { hasText: /cannot read that file as a picture/ }).waitFor({ timeout: 5_000 });
   });
 
   test('the tabs work from the keyboard', async () => {

@@ -9,7 +9,7 @@
  * cannot be split are said to be so, never read as one. Browser-safe:
  * works on any RasterImage, decoded file or canvas alike.
  */
-import { inkToMnistInput, type MnistInputOptions, workingInk } from '../data/image.js';
+import { inkToMnistInput, type MnistInputOptions, type WorkingInk, workingInk } from '../data/image.js';
 import type { RasterImage } from '../data/raster.js';
 import { type InkBox, segmentDigits } from '../data/segment.js';
 import type { Network } from '../nn/network.js';
@@ -31,11 +31,14 @@ export interface PictureReading {
   reason?: 'not a digit' | 'touching digits that cannot be split';
   /** Blobs that look like several touching digits (picture pixels). */
   touching: InkBox[];
+  /** The ink map it was read from (working size), for showing what was found. */
+  working?: WorkingInk;
 }
 
 export function readPicture(network: Network, image: RasterImage, options: MnistInputOptions = {}): PictureReading {
   const name = options.name ?? 'image';
-  const { ink, w, h, scale } = workingInk(image, options);
+  const working = workingInk(image, options);
+  const { ink, w, h, scale } = working;
   const toPicture = (b: InkBox): InkBox => ({ x: b.x / scale, y: b.y / scale, width: b.width / scale, height: b.height / scale });
   const wholeInput = inkToMnistInput(ink, w, h, name);
   const whole: DigitReading = { ...answerDigit(network, wholeInput), box: toPicture(inkBounds(ink, w, h)), input: wholeInput };
@@ -43,18 +46,18 @@ export function readPicture(network: Network, image: RasterImage, options: Mnist
   const touchingBoxes = touching.map(toPicture);
   if (touching.length > 0) {
     const parts = regions.map((r) => readPart(network, r.ink, r.box, toPicture(r.box), name));
-    return { text: null, digits: parts, reason: 'touching digits that cannot be split', touching: touchingBoxes };
+    return { text: null, digits: parts, reason: 'touching digits that cannot be split', touching: touchingBoxes, working };
   }
   if (regions.length > 1) {
     const parts = regions.map((r) => readPart(network, r.ink, r.box, toPicture(r.box), name));
     const surest = Math.min(...parts.map((p) => p.confidence));
     if (parts.every((p) => p.digit !== null) && (whole.digit === null || surest >= whole.confidence)) {
-      return { text: parts.map((p) => p.digit).join(''), digits: parts, touching: [] };
+      return { text: parts.map((p) => p.digit).join(''), digits: parts, touching: [], working };
     }
   }
   return whole.digit === null
-    ? { text: null, digits: [whole], reason: 'not a digit', touching: [] }
-    : { text: String(whole.digit), digits: [whole], touching: [] };
+    ? { text: null, digits: [whole], reason: 'not a digit', touching: [], working }
+    : { text: String(whole.digit), digits: [whole], touching: [], working };
 }
 
 function readPart(network: Network, ink: Float32Array, box: InkBox, pictureBox: InkBox, name: string): DigitReading {

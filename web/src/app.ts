@@ -9,6 +9,7 @@ import { type CurrentModel, setCurrentModel } from './current-model.js';
 import { byId } from './dom.js';
 import { setUpDrawPanel } from './draw-panel.js';
 import { setUpExplorePanel } from './explore-panel.js';
+import { setUpPicturePanel } from './picture-panel.js';
 import { announce, messageOf, setStatusRegion } from './status.js';
 import { setUpTabs } from './tabs.js';
 import { setUpTrainPanel } from './train-panel.js';
@@ -25,6 +26,7 @@ function main(): void {
   setStatusRegion(byId('status'));
   let served: CurrentModel | null = null;
   setUpDrawPanel();
+  setUpPicturePanel();
   setUpTrainPanel(() => served);
   const explore = setUpExplorePanel();
   setUpTabs(byId('tabs'), (panelId) => {
