@@ -1,7 +1,8 @@
 /**
  * 8-connected components of an ink map (pixels > 0), labelled without
  * recursion so a 1024×1024 picture of one big stroke cannot overflow the
- * stack. Shared by the ink clean-up and the digit segmentation. Browser-safe.
+ * stack, and the ink's bounding box. Shared by the ink clean-up, the
+ * cropping and the reading of a picture. Browser-safe.
  */
 
 export interface Components {
@@ -40,4 +41,23 @@ export function labelComponents(ink: ArrayLike<number>, w: number, h: number): C
     mass.push(sum);
   }
   return { label, count: mass.length, mass: Float64Array.from(mass) };
+}
+
+/** The bounding box of the ink (> 0) in a w×h map, or null when there is none. */
+export function inkBounds(ink: ArrayLike<number>, w: number, h: number): { x: number; y: number; width: number; height: number } | null {
+  let x0 = w;
+  let x1 = -1;
+  let y0 = h;
+  let y1 = -1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (ink[y * w + x] > 0) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        y1 = y;
+      }
+    }
+  }
+  return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }

@@ -18,6 +18,7 @@
 import { DigitNetError } from '../errors.js';
 import { toGrey } from './grey.js';
 import { type InkPolarity, inkMap } from './ink.js';
+import { inkBounds } from './components.js';
 import { checkRaster, type RasterImage } from './raster.js';
 import { resample } from './resample.js';
 
@@ -88,23 +89,9 @@ function workingGrey(image: RasterImage, name: string): { grey: ArrayLike<number
 
 /** The ink's bounding box resampled so its longer side is MNIST_BOX, brightest pixel scaled to 1. */
 function fitToBox(ink: Float32Array, w: number, h: number, name: string): { pixels: Float32Array; width: number; height: number } {
-  let x0 = w;
-  let x1 = -1;
-  let y0 = h;
-  let y1 = -1;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (ink[y * w + x] > 0) {
-        x0 = Math.min(x0, x);
-        x1 = Math.max(x1, x);
-        y0 = Math.min(y0, y);
-        y1 = Math.max(y1, y);
-      }
-    }
-  }
-  if (x1 < 0) throw new DigitNetError(`${name}: no digit found (the image is blank)`);
-  const inkW = x1 - x0 + 1;
-  const inkH = y1 - y0 + 1;
+  const bounds = inkBounds(ink, w, h);
+  if (!bounds) throw new DigitNetError(`${name}: no digit found (the image is blank)`);
+  const { x: x0, y: y0, width: inkW, height: inkH } = bounds;
   const scale = MNIST_BOX / Math.max(inkW, inkH);
   const width = Math.max(1, Math.min(MNIST_BOX, Math.round(inkW * scale)));
   const height = Math.max(1, Math.min(MNIST_BOX, Math.round(inkH * scale)));

@@ -9,6 +9,7 @@
  * cannot be split are said to be so, never read as one. Browser-safe:
  * works on any RasterImage, decoded file or canvas alike.
  */
+import { inkBounds } from '../data/components.js';
 import { inkToMnistInput, type MnistInputOptions, type WorkingInk, workingInk } from '../data/image.js';
 import type { RasterImage } from '../data/raster.js';
 import { type InkBox, segmentDigits } from '../data/segment.js';
@@ -41,7 +42,7 @@ export function readPicture(network: Network, image: RasterImage, options: Mnist
   const { ink, w, h, scale } = working;
   const toPicture = (b: InkBox): InkBox => ({ x: b.x / scale, y: b.y / scale, width: b.width / scale, height: b.height / scale });
   const wholeInput = inkToMnistInput(ink, w, h, name);
-  const whole: DigitReading = { ...answerDigit(network, wholeInput), box: toPicture(inkBounds(ink, w, h)), input: wholeInput };
+  const whole: DigitReading = { ...answerDigit(network, wholeInput), box: toPicture(inkBounds(ink, w, h) ?? { x: 0, y: 0, width: 0, height: 0 }), input: wholeInput };
   const { regions, touching } = segmentDigits(ink, w, h);
   const touchingBoxes = touching.map(toPicture);
   if (touching.length > 0) {
@@ -63,23 +64,4 @@ export function readPicture(network: Network, image: RasterImage, options: Mnist
 function readPart(network: Network, ink: Float32Array, box: InkBox, pictureBox: InkBox, name: string): DigitReading {
   const input = inkToMnistInput(ink, box.width, box.height, name);
   return { ...answerDigit(network, input), box: pictureBox, input };
-}
-
-/** The bounding box of the ink (> 0) in the w×h map. */
-function inkBounds(ink: Float32Array, w: number, h: number): InkBox {
-  let x0 = w;
-  let x1 = -1;
-  let y0 = h;
-  let y1 = -1;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (ink[y * w + x] > 0) {
-        x0 = Math.min(x0, x);
-        x1 = Math.max(x1, x);
-        y0 = Math.min(y0, y);
-        y1 = Math.max(y1, y);
-      }
-    }
-  }
-  return x1 < 0 ? { x: 0, y: 0, width: 0, height: 0 } : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
