@@ -9,10 +9,13 @@
  * longer side of exactly 20.
  *
  * Steps: grey (grey.ts) → working copy at most 1024 pixels a side (box
- * filter; a 20-pixel digit needs no more) → ink map (ink.ts: paper level,
- * polarity, contrast, noise) → crop to the ink's bounding box → resample to
- * the 20-pixel box (resample.ts) → scale so the brightest pixel is 1 →
- * centre by mass. Works on any RasterImage, decoded file or canvas
+ * filter, unless the decoder already reduced it; a number of digits needs
+ * no more) → ink map (ink.ts: the paper under uneven light, polarity,
+ * contrast, noise; ruled lines, the page's edge and dust taken away) → crop
+ * to the ink's bounding box → resample to the 20-pixel box (resample.ts) →
+ * scale so the brightest pixel is 1 → centre by mass. A number is split
+ * into its digits between the ink map and the crop (segment.ts,
+ * read/read-picture.ts). Works on any RasterImage, decoded file or canvas
  * ImageData alike; no Node APIs.
  */
 import { DigitNetError } from '../errors.js';
