@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { DigitNetError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { evalCommand } from './eval-command.js';
+import { exportCommand } from './export-command.js';
 import { predictCommand } from './predict-command.js';
 import { serveCommand } from './serve-command.js';
 import { trainCommand } from './train-command.js';
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
       // Commander's own errors ("error: unknown option '--x'") become one "digitnet: …" line.
       outputError: (message, write) => write(`digitnet: ${message.replace(/^error: /, '')}`),
     });
-  for (const command of [trainCommand(), evalCommand(), predictCommand(), serveCommand()]) {
+  for (const command of [trainCommand(), evalCommand(), predictCommand(), serveCommand(), exportCommand()]) {
     program.addCommand(command.exitOverride().configureOutput(program.configureOutput()));
   }
   return program;

