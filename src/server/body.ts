@@ -28,10 +28,15 @@ export class BodyBudget {
    * so large uploads can never crowd out small JSON predicts.
    */
   tryReserve(bytes: number, bodySize: number): boolean {
-    const cap = bodySize > SMALL_BODY_BYTES ? Math.floor((this.total * 7) / 8) : this.total;
-    if (this.used + bytes > cap) return false;
+    if (!this.fits(bytes, bodySize)) return false;
     this.used += bytes;
     return true;
+  }
+
+  /** Whether tryReserve would succeed now. */
+  fits(bytes: number, bodySize: number): boolean {
+    const cap = bodySize > SMALL_BODY_BYTES ? Math.floor((this.total * 7) / 8) : this.total;
+    return this.used + bytes <= cap;
   }
 
   release(bytes: number): void {
@@ -50,7 +55,7 @@ type BodyLimits = Pick<ServerLimits, 'maxBodyBytes' | 'bodyIdleTimeoutMs' | 'min
 
 const close = { Connection: 'close' };
 const tooBig = (max: number) => new HttpError(413, `request body over ${max} bytes`, close);
-const noRoom = () =>
+export const noRoom = () =>
   new HttpError(503, 'the server is holding too many request bodies; try again shortly', { ...close, 'Retry-After': String(RETRY_AFTER_SECONDS) });
 
 /** The declared Content-Length, or undefined for a chunked body. */

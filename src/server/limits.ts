@@ -61,9 +61,13 @@ export function resolveLimits(given: Partial<ServerLimits> = {}): ServerLimits {
     const value = given[key];
     if (value === undefined) continue;
     if (!(Number.isSafeInteger(value) && value >= (key === 'imageQueueLength' ? 0 : 1))) {
-      throw new RangeError(`server limit ${key} must be a whole number ≥ 1, got ${value}`);
+      throw new RangeError(`server limit ${key} must be a whole number ≥ ${key === 'imageQueueLength' ? 0 : 1}, got ${value}`);
     }
     limits[key] = value;
+  }
+  // node:http refuses a headers timeout longer than the whole request's.
+  if (limits.headersTimeoutMs > limits.requestTimeoutMs) {
+    throw new RangeError(`server limit headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed requestTimeoutMs (${limits.requestTimeoutMs})`);
   }
   return limits;
 }

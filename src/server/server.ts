@@ -11,6 +11,12 @@
  *                                  (a digit, a number, or "not a digit": text null, digit null);
  *                                  JSON {"pixels": [784 numbers in 0..1]} → {digit, probabilities}
  *   GET  /, /<asset>               the web page
+ *
+ * Every request is held to budgets (limits.ts): body size, memory for all
+ * bodies together, body and header arrival times, connections, and a
+ * bounded line for image reads, so that hostile or slow clients get 4xx/503
+ * answers while /api/health and JSON predicts keep answering. Shutting down
+ * gracefully is shutdown.ts.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -19,10 +25,16 @@ import { findMnistFile, MNIST_FILES, readIdxBytes } from '../data/mnist.js';
 import { DigitNetError } from '../errors.js';
 import { serializeModel } from '../io/model-format.js';
 import type { Network } from '../nn/network.js';
-import { answerDigit } from '../read/answer.js';
 import type { PictureReading } from '../read/read-picture.js';
-import { readingJson } from '../read/reading-json.js';
 import { VERSION } from '../version.js';
+import { BodyBudget, ClientGoneError } from './body.js';
+import { guardConnections } from './connection-guards.js';
+import { echo, HttpError } from './http-error.js';
+import { DEFAULT_LIMITS, httpOptions, resolveLimits, type ServerLimits } from './limits.js';
+import { answerPredict, type PredictContext, refuseUnread } from './predict.js';
+import { send, sendJson } from './respond.js';
+import { trackConnections } from './shutdown.js';
+import { JobAbandonedError, type QueueEvent, WorkQueue } from './work-queue.js';
 
 export interface ServerOptions {
   /** The network that answers /api/predict and that the page starts with. */
@@ -39,12 +51,15 @@ export interface ServerOptions {
    * reading (readingJson) instead of through imageToInput.
    */
   readImage?: (bytes: Uint8Array, name: string) => Promise<PictureReading>;
-  /** Largest request body accepted; larger gets 413. */
+  /** Largest request body accepted; larger gets 413. The same as limits.maxBodyBytes. */
   maxBodyBytes?: number;
+  /** Budgets of memory, time and connections (limits.ts); each one left out takes its default. */
+  limits?: Partial<ServerLimits>;
+  /** Told of each image job taken in line, started, refused (line full) or dropped (client gone): for tests and logs. */
+  onImageQueue?: (event: QueueEvent) => void;
 }
 
-export const MAX_BODY_BYTES = 2 * 1024 * 1024;
-
+export const MAX_BODY_BYTES = DEFAULT_LIMITS.maxBodyBytes;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -59,24 +74,46 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** An error a client caused: its status and message go back as JSON. */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 export function createDigitNetServer(options: ServerOptions): Server {
-  const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  const assets = options.assetsDir ? listAssets(options.assetsDir) : new Map<string, string>();
-  const modelJson = serializeModel(options.model, {}, 'compact');
-  const mnistCache = new Map<string, Uint8Array>();
+  const limits = resolveLimits({ ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}), ...options.limits });
+  const predict: PredictContext = {
+    model: options.model,
+    limits,
+    budget: new BodyBudget(limits.bodyBudgetBytes),
+    images: new WorkQueue(limits.imageConcurrency, limits.imageQueueLength, options.onImageQueue),
+    imageToInput: options.imageToInput,
+    readImage: options.readImage,
+  };
+  const routes = apiRoutes(options, predict);
+  const files = staticFiles(options);
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = requestPath(req);
+    const route = routes[path];
+    if (!route) return files(req, res, path);
+    const handler = route[req.method ?? ''];
+    if (!handler) throw notAllowed(req, path, Object.keys(route).join(', '));
+    return handler(req, res);
+  };
+  const server = createServer(httpOptions(limits), (req, res) => {
+    handle(req, res).catch((e: unknown) => answerError(req, res, e));
+  });
+  // Expect: 100-continue: refuse from the headers (413, 415, 503) without inviting the body; else invite it.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const refusal = requestPathOrNull(req) === '/api/predict' && req.method === 'POST' ? refuseUnread(req, predict) : undefined;
+    if (refusal) return sendJson(res, refusal.status, { error: refusal.message }, { ...refusal.headers, Connection: 'close' });
+    res.writeContinue();
+    server.emit('request', req, res);
+  });
+  trackConnections(server);
+  guardConnections(server, limits);
+  return server;
+}
 
-  const routes: Record<string, Partial<Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void>>> = {
+function apiRoutes(options: ServerOptions, predict: PredictContext): Record<string, Partial<Record<string, Handler>>> {
+  const modelJson = serializeModel(options.model, {}, 'compact');
+  return {
     '/api/health': {
       GET: (_req, res) => sendJson(res, 200, { status: 'ok', version: VERSION, model: options.model.spec }),
     },
@@ -84,38 +121,19 @@ export function createDigitNetServer(options: ServerOptions): Server {
       GET: (_req, res) => send(res, 200, 'application/json', modelJson),
     },
     '/api/predict': {
-      POST: async (req, res) => {
-        const readImage = options.readImage;
-        const isImage = /^image\/(png|jpeg)\s*(;|$)/i.test(req.headers['content-type'] ?? '');
-        if (readImage && isImage) {
-          const body = await readBody(req, maxBody);
-          sendJson(res, 200, readingJson(await readImage(body, 'the uploaded image')));
-          return;
-        }
-        const input = await readPredictInput(req, maxBody, options.imageToInput);
-        // The ten digits' probabilities whatever the model; "not a digit" apart for a model that has it.
-        const { best, probabilities, notDigit } = answerDigit(options.model, input);
-        sendJson(res, 200, { digit: best, probabilities, ...(options.model.outputSize > 10 ? { notDigit } : {}) });
-      },
+      POST: (req, res) => answerPredict(req, res, predict),
     },
   };
+}
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let path: string;
-    try {
-      path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    } catch {
-      throw new HttpError(400, 'malformed URL');
-    }
-    const route = routes[path];
-    if (route) {
-      const handler = route[req.method ?? ''];
-      if (!handler) throw new HttpError(405, `${req.method} is not allowed on ${path}`, { Allow: Object.keys(route).join(', ') });
-      return handler(req, res);
-    }
+/** The MNIST files and the page's assets: only names known at start-up, GET (and HEAD for assets) only. */
+function staticFiles(options: ServerOptions): (req: IncomingMessage, res: ServerResponse, path: string) => void {
+  const assets = options.assetsDir ? listAssets(options.assetsDir) : new Map<string, string>();
+  const mnistCache = new Map<string, Uint8Array>();
+  return (req, res, path) => {
     const mnist = /^\/api\/mnist\/([a-z0-9-]+)$/.exec(path);
     if (mnist && (MNIST_FILES as readonly string[]).includes(mnist[1])) {
-      if (req.method !== 'GET') throw new HttpError(405, `${req.method} is not allowed on ${path}`, { Allow: 'GET' });
+      if (req.method !== 'GET') throw notAllowed(req, path, 'GET');
       let bytes = mnistCache.get(mnist[1]);
       if (!bytes) {
         try {
@@ -128,88 +146,41 @@ export function createDigitNetServer(options: ServerOptions): Server {
       }
       return send(res, 200, 'application/octet-stream', bytes, { 'Cache-Control': 'max-age=86400' });
     }
-    // Static files: only names found in the assets folder at start-up; anything else, "..", encoded or not, is 404.
+    // Anything not listed at start-up, "..", encoded or not, is 404.
     const file = assets.get(path === '/' ? '/index.html' : path);
-    if (file) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `${req.method} is not allowed on ${path}`, { Allow: 'GET, HEAD' });
-      return send(res, 200, TYPES[extname(file)] ?? 'application/octet-stream', req.method === 'HEAD' ? '' : readFileSync(file));
-    }
-    throw new HttpError(404, `not found: ${path}`);
+    if (!file) throw new HttpError(404, `not found: ${echo(path, 'path')}`);
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw notAllowed(req, path, 'GET, HEAD');
+    send(res, 200, TYPES[extname(file)] ?? 'application/octet-stream', req.method === 'HEAD' ? '' : readFileSync(file));
   };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (e instanceof HttpError) return sendJson(res, e.status, { error: e.message }, e.headers);
-      if (e instanceof DigitNetError) return sendJson(res, 400, { error: e.message });
-      sendJson(res, 500, { error: 'internal error' });
-      console.error(`digitnet serve: internal error on ${req.method} ${req.url}: ${(e as Error)?.message ?? e}`);
-      if (process.env.DIGITNET_DEBUG) console.error((e as Error)?.stack);
-    });
-  });
-  // A request line or headers so broken that node:http cannot parse them.
-  server.on('clientError', (_e, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
-  return server;
 }
 
-async function readPredictInput(
-  req: IncomingMessage,
-  maxBody: number,
-  imageToInput: ServerOptions['imageToInput'],
-): Promise<Float32Array> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  const isImage = type === 'image/png' || type === 'image/jpeg';
-  if (type !== 'application/json' && !isImage) {
-    throw new HttpError(415, `content type must be application/json, image/png or image/jpeg, not ${type || 'none'}`);
-  }
-  if (isImage && !imageToInput) throw new HttpError(415, 'this server does not accept images');
-  const body = await readBody(req, maxBody);
-  // Awaited here so a rejection takes the same path as a throw: a DigitNetError becomes the 400.
-  if (isImage) return await imageToInput!(body, 'the uploaded image');
-  let json: unknown;
+function requestPath(req: IncomingMessage): string {
+  const path = requestPathOrNull(req);
+  if (path === null) throw new HttpError(400, 'malformed URL');
+  return path;
+}
+
+function requestPathOrNull(req: IncomingMessage): string | null {
   try {
-    json = JSON.parse(new TextDecoder().decode(body));
+    return decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
   } catch {
-    throw new HttpError(400, 'malformed JSON');
+    return null;
   }
-  const pixels = (json as { pixels?: unknown })?.pixels;
-  if (!Array.isArray(pixels)) throw new HttpError(400, 'expected {"pixels": [784 numbers in 0..1]}');
-  if (pixels.length !== 784) throw new HttpError(400, `expected 784 pixels, got ${pixels.length}`);
-  const input = new Float32Array(784);
-  for (let i = 0; i < 784; i++) {
-    const v = pixels[i];
-    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new HttpError(400, `pixel ${i} must be a number in 0..1, got ${JSON.stringify(v)}`);
-    input[i] = v;
-  }
-  return input;
 }
 
-/** The whole body, refusing (413) as soon as it is known to be too big. */
-function readBody(req: IncomingMessage, max: number): Promise<Uint8Array> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > max) {
-    req.resume(); // drain, so the 413 reaches the client
-    return Promise.reject(new HttpError(413, `request body over ${max} bytes`, { Connection: 'close' }));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > max) {
-        failed = true;
-        reject(new HttpError(413, `request body over ${max} bytes`, { Connection: 'close' }));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => failed || resolve(Buffer.concat(chunks)));
-    req.on('error', (e) => failed || reject(new HttpError(400, `request failed: ${e.message}`)));
-  });
+function notAllowed(req: IncomingMessage, path: string, allow: string): HttpError {
+  return new HttpError(405, `${echo(req.method ?? '', 'method')} is not allowed on ${echo(path, 'path')}`, { Allow: allow });
+}
+
+/** A failed request's answer: the client's errors as 4xx JSON, ours as a 500 that names nothing internal. */
+function answerError(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+  // No one is left to answer.
+  if (e instanceof ClientGoneError || e instanceof JobAbandonedError) return void res.destroy();
+  if (e instanceof HttpError) return sendJson(res, e.status, { error: e.message }, e.headers);
+  if (e instanceof DigitNetError) return sendJson(res, 400, { error: e.message });
+  sendJson(res, 500, { error: 'internal error' });
+  console.error(`digitnet serve: internal error on ${req.method} ${echo(req.url ?? '', 'URL')}: ${(e as Error)?.message ?? e}`);
+  if (process.env.DIGITNET_DEBUG) console.error((e as Error)?.stack);
 }
 
 function listAssets(dir: string): Map<string, string> {
@@ -223,22 +194,4 @@ function listAssets(dir: string): Map<string, string> {
   };
   walk(dir);
   return assets;
-}
-
-function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array, headers: Record<string, string> = {}): void {
-  res.writeHead(status, {
-    'Content-Type': type,
-    'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
-    'X-Content-Type-Options': 'nosniff',
-    ...headers,
-  });
-  res.end(body);
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  send(res, status, 'application/json', JSON.stringify(value), headers);
 }
