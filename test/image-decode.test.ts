@@ -157,3 +157,18 @@ test('corrupt PNGs and JPEGs give the decoder’s reason on one line', async () 
   await rejects(jpg.subarray(0, Math.floor(jpg.length * 0.7)), /^photo\.jpg: corrupt or truncated JPEG \(.+\)$/, 'photo.jpg');
   await rejects(jpg.subarray(0, 300), /corrupt or truncated JPEG/, 'photo.jpg');
 });
+
+test('a JPEG of thousands of scans (a scan bomb) and one of 16 colour components are refused from the bytes, before decoding', async () => {
+  // A frame header, then 200 start-of-scan segments (each FF DA, length 8, one component, a spectral range).
+  const head = jpegHeader(64, 48);
+  const sos = [0xff, 0xda, 0x00, 0x08, 1, 1, 0x00, 0, 63, 0];
+  const bomb = Uint8Array.from([...head.subarray(0, head.length - 2), ...Array.from({ length: 200 }, () => sos).flat(), 0xff, 0xd9]);
+  await rejects(bomb, /unsupported JPEG \(more than 100 scans: a picture needs a dozen at most\)/, 'bomb.jpg');
+  const header = jpegHeader(64, 48);
+  const sof = header.indexOf(0xc0);
+  header[sof + 8] = 16; // the SOF0 segment's component count
+  await rejects(header, /unsupported JPEG \(16 colour components; at most 4\)/, 'many.jpg');
+  // A real progressive JPEG passes.
+  const { jpg } = sampleFiles();
+  assert.equal(readImageHeader(jpg, 'ok.jpg').format, 'jpeg');
+});

@@ -12,6 +12,9 @@ import { DigitNetError } from '../errors.js';
 export const MAX_IMAGE_PIXELS = 50_000_000;
 /** The longest side a decoded image may have, in pixels. */
 export const MAX_IMAGE_SIDE = 20_000;
+/** JPEG scans and colour components beyond what any camera or encoder writes (see checkJpegScans). */
+export const MAX_JPEG_SCANS = 100;
+export const MAX_JPEG_COMPONENTS = 4;
 
 export type ImageFormat = 'png' | 'jpeg';
 
@@ -53,7 +56,10 @@ export function readImageHeader(bytes: Uint8Array, name = 'image'): ImageHeader 
   }
   checkSize(header, name);
   if (header.format === 'png') checkPngChunks(bytes, header, name);
-  else checkJpegLength(bytes, header, name);
+  else {
+    checkJpegLength(bytes, header, name);
+    checkJpegScans(bytes, name);
+  }
   return header;
 }
 
@@ -154,14 +160,35 @@ function readJpegHeader(bytes: Uint8Array, name: string): ImageHeader {
     const length = (bytes[p] << 8) | bytes[p + 1];
     if (length < 2) throw new DigitNetError(`${name}: corrupt JPEG (segment length ${length} at byte ${p})`);
     if (isStartOfFrame(marker)) {
-      if (p + 7 > bytes.length) break;
+      if (p + 8 > bytes.length) break;
       const height = (bytes[p + 3] << 8) | bytes[p + 4];
       const width = (bytes[p + 5] << 8) | bytes[p + 6];
+      const components = bytes[p + 7];
+      // Grey, YCbCr, CMYK: at most 4. A 16-component frame only makes the decoder allocate 4× the memory.
+      if (components < 1 || components > MAX_JPEG_COMPONENTS) {
+        throw new DigitNetError(`${name}: unsupported JPEG (${components} colour components; at most ${MAX_JPEG_COMPONENTS})`);
+      }
       return { format: 'jpeg', width, height };
     }
     p += length;
   }
   throw new DigitNetError(`${name}: truncated JPEG (the file ends before its frame header)`);
+}
+
+/**
+ * A progressive JPEG has a handful of scans (libjpeg's own encoder writes
+ * 10); each is a full pass over the image for the decoder, so a small file
+ * of thousands of empty scans holds a decoding thread for minutes. Count
+ * the start-of-scan markers (FF DA: entropy-coded data never holds FF
+ * followed by anything but 00 or a restart marker) and refuse too many.
+ */
+function checkJpegScans(bytes: Uint8Array, name: string): void {
+  let scans = 0;
+  for (let i = bytes.indexOf(0xff); i >= 0 && i + 1 < bytes.length; i = bytes.indexOf(0xff, i + 1)) {
+    if (bytes[i + 1] === 0xda && ++scans > MAX_JPEG_SCANS) {
+      throw new DigitNetError(`${name}: unsupported JPEG (more than ${MAX_JPEG_SCANS} scans: a picture needs a dozen at most)`);
+    }
+  }
 }
 
 /**
