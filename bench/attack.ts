@@ -235,7 +235,7 @@ async function attacks(): Promise<[string, (s: Served) => Promise<string>][]> {
     ['decompression bomb PNG ×8', (s) => uploads(s.url, bomb, 'image/png', 8, scale(10))],
     [`scan bomb JPEG (${scan.bytes.length} B, ${scan.scans} scans) ×1`, (s) => uploads(s.url, scan.bytes, 'image/jpeg', 1, scale(6))],
     ['scan bomb JPEG ×8', (s) => uploads(s.url, scan.bytes, 'image/jpeg', 8, scale(10))],
-    ['1,000 connections, slow partial 1.9 MB bodies', (s) => slowBodies(s.port, 1000, scale(15))],
+    ['3,000 connections, slow partial 1.9 MB bodies', (s) => slowBodies(s.port, 3000, scale(15))],
   ];
 }
 
