@@ -11,9 +11,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { referenceKernels } from '../src/kernels/reference.js';
 import { Network } from '../src/nn/network.js';
 import { dataset } from './helpers.js';
+import { forEachKernels, type KernelSet } from './kernel-sets.js';
 
 function mazurNetwork(): Network {
   const net = new Network({ sizes: [2, 2, 2], activations: ['sigmoid', 'sigmoid'], cost: 'quadratic' });
@@ -24,17 +24,17 @@ function mazurNetwork(): Network {
   return net;
 }
 
-function assertClose(actual: ArrayLike<number>, expected: number[], label: string): void {
+function assertClose(actual: ArrayLike<number>, expected: number[], label: string, tolerance = 1e-12): void {
   assert.equal(actual.length, expected.length, label);
   for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) < 1e-12, `${label}[${i}]: ${actual[i]} ≠ ${expected[i]}`);
+    assert.ok(Math.abs(actual[i] - expected[i]) < tolerance, `${label}[${i}]: ${actual[i]} ≠ ${expected[i]}`);
   }
 }
 
-function step(pixels: number[][], labels: number[], batchSize: number): Network {
+function step({ kernels }: KernelSet, pixels: number[][], labels: number[], batchSize: number): Network {
   const net = mazurNetwork();
   const ds = dataset(pixels, labels, 2);
-  const engine = referenceKernels.createEngine(net, ds, { batchSize, eta: 0.5, l2PerExample: 0, momentum: 0, nesterov: false });
+  const engine = kernels.createEngine(net, ds, { batchSize, eta: 0.5, l2PerExample: 0, momentum: 0, nesterov: false });
   engine.trainBatches(Uint32Array.from(labels.keys()), 0, labels.length);
   engine.readParams(net.params);
   return net;
@@ -45,25 +45,28 @@ test('forward pass matches the hand-worked activations', () => {
   assertClose(out, [0.7553628551394187, 0.7775487487833646], 'a²');
 });
 
-test('one SGD step on one example matches the hand-worked update', () => {
-  const net = step([[51, 102]], [1], 1);
-  assertClose(net.layers[0].weights, [0.14913186451216257, 0.19826372902432518, 0.24902607549923403, 0.29805215099846805], 'w¹');
-  assertClose(net.layers[0].biases, [0.3456593225608129, 0.3451303774961702], 'b¹');
-  assertClose(net.layers[1].weights, [0.3572167107357786, 0.406230303732015, 0.5117933681156653, 0.5620652747667743], 'w²');
-  assertClose(net.layers[1].biases, [0.5302083199222836, 0.6192383285325277], 'b²');
-});
+// The hand-worked numbers hold on every kernel set, to its arithmetic's precision.
+forEachKernels((set) => {
+  test(`${set.kernels.name} kernels: one SGD step on one example matches the hand-worked update`, () => {
+    const net = step(set, [[51, 102]], [1], 1);
+    assertClose(net.layers[0].weights, [0.14913186451216257, 0.19826372902432518, 0.24902607549923403, 0.29805215099846805], 'w¹', set.tolerance);
+    assertClose(net.layers[0].biases, [0.3456593225608129, 0.3451303774961702], 'b¹', set.tolerance);
+    assertClose(net.layers[1].weights, [0.3572167107357786, 0.406230303732015, 0.5117933681156653, 0.5620652747667743], 'w²', set.tolerance);
+    assertClose(net.layers[1].biases, [0.5302083199222836, 0.6192383285325277], 'b²', set.tolerance);
+  });
 
-test('a mini-batch of two averages the gradients (η/m)', () => {
-  // Second example: inputs (1, 0), class 0.
-  const net = step([[51, 102], [255, 0]], [1, 0], 2);
-  assertClose(net.layers[0].weights, [0.1466811526108252, 0.19913186451216258, 0.2464492236955867, 0.29902607549923405], 'w¹');
-  assertClose(net.layers[0].biases, [0.34494488163515036, 0.3445013746940548], 'b¹');
-  assertClose(net.layers[1].weights, [0.3855358589643774, 0.43530082032540435, 0.48507272676529717, 0.5344326409297359], 'w²');
-  assertClose(net.layers[1].biases, [0.5762334068841695, 0.576164838419259], 'b²');
-});
+  test(`${set.kernels.name} kernels: a mini-batch of two averages the gradients (η/m)`, () => {
+    // Second example: inputs (1, 0), class 0.
+    const net = step(set, [[51, 102], [255, 0]], [1, 0], 2);
+    assertClose(net.layers[0].weights, [0.1466811526108252, 0.19913186451216258, 0.2464492236955867, 0.29902607549923405], 'w¹', set.tolerance);
+    assertClose(net.layers[0].biases, [0.34494488163515036, 0.3445013746940548], 'b¹', set.tolerance);
+    assertClose(net.layers[1].weights, [0.3855358589643774, 0.43530082032540435, 0.48507272676529717, 0.5344326409297359], 'w²', set.tolerance);
+    assertClose(net.layers[1].biases, [0.5762334068841695, 0.576164838419259], 'b²', set.tolerance);
+  });
 
-test('the same two examples as two batches of one differ from one batch of two', () => {
-  const together = step([[51, 102], [255, 0]], [1, 0], 2);
-  const apart = step([[51, 102], [255, 0]], [1, 0], 1);
-  assert.notDeepEqual(Array.from(together.params), Array.from(apart.params));
+  test(`${set.kernels.name} kernels: the same two examples as two batches of one differ from one batch of two`, () => {
+    const together = step(set, [[51, 102], [255, 0]], [1, 0], 2);
+    const apart = step(set, [[51, 102], [255, 0]], [1, 0], 1);
+    assert.notDeepEqual(Array.from(together.params), Array.from(apart.params));
+  });
 });
