@@ -25,6 +25,7 @@ import { train, type TrainEvent, type TrainResult } from '../train/trainer.js';
 import { percent } from './format.js';
 import { ProgressBar } from './progress.js';
 import type { TrainFlags } from './train-command.js';
+import { MNIST_INPUTS } from '../data/image.js';
 
 export async function runTraining(flags: TrainFlags, given: TrainConfig, resume: Checkpoint | null): Promise<void> {
   checkFormat(flags, given);
@@ -86,7 +87,7 @@ function checkFormat(flags: TrainFlags, config: TrainConfig): void {
 
 /** Digit data: what --non-digits (28×28 drawings beside the ten digits) and --styles (1s and 7s) are made for. */
 function isDigitData(data: TrainingData): boolean {
-  return isDigitLabels(data.classes) && data.train.inputSize === 784;
+  return isDigitLabels(data.classes) && data.train.inputSize === MNIST_INPUTS;
 }
 
 /**

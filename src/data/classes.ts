@@ -7,6 +7,7 @@
  * can print the labels the data used. Pure: the browser may use it too.
  */
 import { DigitNetError } from '../errors.js';
+import { MNIST_INPUTS } from './image.js';
 
 /** The classes a data set has: labels first … first + count − 1 map to outputs 0 … count − 1. */
 export interface ClassLabels {
@@ -66,7 +67,7 @@ export function modelClassLabels(training: Record<string, unknown> | undefined, 
   const recorded = training?.labels;
   if (isClassLabels(recorded) && recorded.count <= outputs) return { first: recorded.first, count: recorded.count };
   const nonDigits = typeof training?.nonDigits === 'number' && training.nonDigits > 0;
-  const digitsAndNotADigit = outputs === 11 && inputs === 784 && (nonDigits || training === undefined);
+  const digitsAndNotADigit = outputs === 11 && inputs === MNIST_INPUTS && (nonDigits || training === undefined);
   return { first: 0, count: digitsAndNotADigit ? 10 : outputs };
 }
 

@@ -27,6 +27,8 @@ import { resample } from './resample.js';
 
 /** MNIST's field: 28×28 pixels, the digit fitted into 20×20, its centre of mass at (14, 14). */
 export const MNIST_SIDE = 28;
+/** The network's inputs for one picture: 28×28 = 784. */
+export const MNIST_INPUTS = MNIST_SIDE * MNIST_SIDE;
 export const MNIST_BOX = 20;
 export const MNIST_CENTRE = 14;
 /** Pictures larger than this on either side are first reduced to it (box filter). */

@@ -9,7 +9,7 @@
  */
 import { Random } from '../random.js';
 import type { Dataset } from './dataset.js';
-import { inkToMnistInput } from './image.js';
+import { inkToMnistInput, MNIST_INPUTS } from './image.js';
 
 const CANVAS = 64;
 type Point = [number, number];
@@ -31,14 +31,14 @@ export function nonDigitImages(count: number, seed: number): Uint8Array {
 
 /** `ds` with `count` non-digits appended as one more class (label = ds.classes). */
 export function withNonDigits(ds: Dataset, count: number, seed: number): Dataset {
-  if (ds.inputSize !== 784) throw new RangeError(`non-digit pictures are 28×28; this data has ${ds.inputSize} inputs`);
+  if (ds.inputSize !== MNIST_INPUTS) throw new RangeError(`non-digit pictures are 28×28; this data has ${ds.inputSize} inputs`);
   const images = new Uint8Array((ds.count + count) * 784);
   images.set(ds.images);
   images.set(nonDigitImages(count, seed), ds.count * 784);
   const labels = new Uint8Array(ds.count + count);
   labels.set(ds.labels);
   labels.fill(ds.classes, ds.count);
-  return { images, labels, count: ds.count + count, inputSize: 784, classes: ds.classes + 1 };
+  return { images, labels, count: ds.count + count, inputSize: MNIST_INPUTS, classes: ds.classes + 1 };
 }
 
 const uniform = (rng: Random, lo: number, hi: number) => lo + (hi - lo) * rng.next();

@@ -17,6 +17,7 @@ import { isCostName } from '../nn/costs.js';
 import { Network, type NetworkSpec, sizesProblem } from '../nn/network.js';
 import { VERSION } from '../version.js';
 import { checksumProblem, crc32OfNumbers, decodeNumbers, encodeNumbers, formatChecksum, isObject } from './encoding.js';
+import { MNIST_INPUTS } from '../data/image.js';
 
 export const MODEL_FORMAT = 'digitnet-model';
 /**
@@ -177,7 +178,7 @@ function parseNetwork2(json: Record<string, unknown>, fail: Fail): LoadedModel {
 
 /** A network that reads digits: 784 inputs, ten outputs, or eleven with "not a digit" (--non-digits). */
 export function checkDigitNetwork(network: Network, name: string): void {
-  if (network.inputSize !== 784 || (network.outputSize !== 10 && network.outputSize !== 11)) {
+  if (network.inputSize !== MNIST_INPUTS || (network.outputSize !== 10 && network.outputSize !== 11)) {
     throw new DigitNetError(`${name}: the network maps ${network.inputSize} inputs to ${network.outputSize} outputs; digits need 784 → 10 (or 11 with "not a digit")`);
   }
 }

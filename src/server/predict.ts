@@ -16,6 +16,7 @@ import { echo, HttpError, jsonKind } from './http-error.js';
 import type { ServerLimits } from './limits.js';
 import { sendJson } from './respond.js';
 import { QueueFullError, type WorkQueue } from './work-queue.js';
+import { MNIST_INPUTS } from '../data/image.js';
 
 export interface PredictContext {
   model: Network;
@@ -104,9 +105,9 @@ export function parsePixels(body: Uint8Array): Float32Array {
   }
   const pixels = json !== null && typeof json === 'object' ? (json as { pixels?: unknown }).pixels : undefined;
   if (!Array.isArray(pixels)) throw new HttpError(400, 'expected {"pixels": [784 numbers in 0..1]}');
-  if (pixels.length !== 784) throw new HttpError(400, `expected 784 pixels, got ${pixels.length}`);
-  const input = new Float32Array(784);
-  for (let i = 0; i < 784; i++) {
+  if (pixels.length !== MNIST_INPUTS) throw new HttpError(400, `expected 784 pixels, got ${pixels.length}`);
+  const input = new Float32Array(MNIST_INPUTS);
+  for (let i = 0; i < MNIST_INPUTS; i++) {
     const v: unknown = pixels[i];
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new HttpError(400, `pixel ${i} must be a number in 0..1, got ${jsonKind(v)}`);
     input[i] = v;
