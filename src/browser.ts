@@ -14,10 +14,12 @@
 
 // Errors, randomness, versions.
 export {
-  /** An error a user can cause and fix (bad options, bad files); `exitCode` is what the CLI would exit with. */
+  /** An error a user can cause and fix (bad options, bad files), with its `kind` (usage, bad-data, not-found, too-large, interrupted). */
   DigitNetError,
-  /** A bad option value (a DigitNetError with exit code 2). */
+  /** A bad option value (a DigitNetError of kind 'usage'). */
   UsageError,
+  /** What kind of failure a DigitNetError is; the CLI and the server each map kinds once. */
+  type ErrorKind,
   /** Any thrown value's message on one line. */
   oneLineMessage,
 } from './errors.js';

@@ -1,23 +1,34 @@
 /**
+ * What kind of failure an error is, said by the core; each edge maps kinds
+ * once, in one table: the CLI to exit codes (cli/main.ts), the server to HTTP
+ * statuses (server/server.ts).
+ * - usage: a bad option, flag or argument;
+ * - bad-data: a file or picture that cannot be used as it is;
+ * - not-found: a file that is not there;
+ * - too-large: a file over a limit, refused before it is read;
+ * - interrupted: a run stopped by the user (Ctrl-C).
+ */
+export type ErrorKind = 'usage' | 'bad-data' | 'not-found' | 'too-large' | 'interrupted';
+
+/**
  * Errors a user can cause and fix: bad flags, bad files, bad model shapes.
- * The CLI prints their message as one line and exits with `exitCode`; anything
- * else is a bug in DigitNet.
+ * The message is one line meant for a person; anything else thrown is a bug
+ * in DigitNet.
  */
 export class DigitNetError extends Error {
   constructor(
     message: string,
-    /** 2 for bad usage (flags, options), 1 for bad data or files, 130 for an interrupted run. */
-    readonly exitCode: 1 | 2 | 130 = 1,
+    readonly kind: ErrorKind = 'bad-data',
   ) {
     super(message);
     this.name = 'DigitNetError';
   }
 }
 
-/** A bad option value: exit code 2, as for any usage error. */
+/** A bad option value, flag or argument. */
 export class UsageError extends DigitNetError {
   constructor(message: string) {
-    super(message, 2);
+    super(message, 'usage');
     this.name = 'UsageError';
   }
 }

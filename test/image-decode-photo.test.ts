@@ -30,7 +30,7 @@ test('maxSide reduces while decoding, keeps the aspect ratio, and never enlarges
   const small = await photoFile(nine.pixels, { width: 300, height: 200, format: 'png' });
   const same = await decodeImage(small, 'small.png', { maxSide: WORKING_SIDE });
   assert.deepEqual([same.width, same.height], [300, 200]);
-  await assert.rejects(decodeImage(small, 'small.png', { maxSide: 0 }), (e: unknown) => e instanceof DigitNetError && e.exitCode === 2);
+  await assert.rejects(decodeImage(small, 'small.png', { maxSide: 0 }), (e: unknown) => e instanceof DigitNetError && e.kind === 'usage');
 });
 
 test('EXIF orientation is honoured: a photo stored sideways comes out upright', async () => {

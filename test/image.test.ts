@@ -149,7 +149,7 @@ test('the ink option forces the polarity; a wrong one finds no digit', () => {
   const picture = drawDigit(5, 3, 100, 100, 10, 10, (m) => [...Array(3).fill(240 - 220 * m), 255]);
   assert.deepEqual(toMnistInput(picture, { ink: 'dark' }), toMnistInput(picture));
   refuses(picture, /no digit found \(no light marks/, { ink: 'light' });
-  assert.throws(() => toMnistInput(picture, { ink: 'purple' as never }), (e: unknown) => e instanceof DigitNetError && e.exitCode === 2);
+  assert.throws(() => toMnistInput(picture, { ink: 'purple' as never }), (e: unknown) => e instanceof DigitNetError && e.kind === 'usage');
 });
 
 test('a malformed raster is refused with a clear message', () => {

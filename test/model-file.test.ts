@@ -91,7 +91,7 @@ test('network2 cannot hold a softmax or ReLU network', () => {
 function refuses(text: string, pattern: RegExp): void {
   assert.throws(
     () => parseModel(text, 'bad.json'),
-    (e: unknown) => e instanceof DigitNetError && e.exitCode === 1 && e.message.startsWith('bad.json: ') && pattern.test(e.message),
+    (e: unknown) => e instanceof DigitNetError && e.kind === 'bad-data' && e.message.startsWith('bad.json: ') && pattern.test(e.message),
   );
 }
 

@@ -280,7 +280,7 @@ test('refuses a damaged checkpoint with one line naming the field', async () => 
     const text = JSON.stringify(c).replace('"@deep@"', '['.repeat(100_000) + ']'.repeat(100_000));
     assert.throws(
       () => parseCheckpoint(text, 'ck.json'),
-      (e: unknown) => e instanceof DigitNetError && e.exitCode === 1 && e.message.startsWith('ck.json: ') && !e.message.includes('\n') && pattern.test(e.message),
+      (e: unknown) => e instanceof DigitNetError && e.kind === 'bad-data' && e.message.startsWith('ck.json: ') && !e.message.includes('\n') && pattern.test(e.message),
     );
   };
   const uint32s = (values: number[]) => Buffer.from(Uint32Array.from(values).buffer).toString('base64');

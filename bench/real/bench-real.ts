@@ -23,6 +23,7 @@ import { nonNegativeInt, positiveInt } from '../../src/cli/parse.js';
 import { ProgressBar } from '../../src/cli/progress.js';
 import { inputOf } from '../../src/data/dataset.js';
 import { defaultDataDir, loadPair } from '../../src/data/mnist.js';
+import { exitCodeOf } from '../../src/cli/exit-codes.js';
 import { DigitNetError } from '../../src/errors.js';
 import { DEFAULT_KERNELS, loadKernels } from '../../src/kernels/index.js';
 import { describeShape, type Network } from '../../src/nn/network.js';
@@ -133,5 +134,5 @@ program.parseAsync().catch((e: unknown) => {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
   if (!(e instanceof DigitNetError)) throw e;
   process.stderr.write(`bench-real: ${e.message}\n`);
-  process.exit(e.exitCode);
+  process.exit(exitCodeOf(e));
 });

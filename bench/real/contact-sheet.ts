@@ -14,6 +14,7 @@ import { positiveInt } from '../../src/cli/parse.js';
 import { decodeImage } from '../../src/data/decode.js';
 import { imageBytesToInput } from '../../src/data/image-file.js';
 import { resample } from '../../src/data/resample.js';
+import { exitCodeOf } from '../../src/cli/exit-codes.js';
 import { DigitNetError } from '../../src/errors.js';
 import { NON_DIGIT_KINDS, renderNonDigit } from './non-digits.js';
 import { renderNumber } from './numbers.js';
@@ -95,7 +96,7 @@ const program = new Command('contact-sheet')
   .option('--seed <n>', 'render seed', positiveInt, 1)
   .option('--columns <n>', 'pictures per row', positiveInt, 6)
   .action(async (kind: string, flags: Flags) => {
-    if (kind !== 'digits' && kind !== 'non-digits' && kind !== 'numbers') throw new DigitNetError(`kind must be digits, non-digits or numbers, got '${kind}'`, 2);
+    if (kind !== 'digits' && kind !== 'non-digits' && kind !== 'numbers') throw new DigitNetError(`kind must be digits, non-digits or numbers, got '${kind}'`, 'usage');
     const data = loadOptdigits((line) => process.stderr.write(line + '\n'));
     const rows = pictures(kind, data, flags.seed, flags.columns);
     const [cellW, cellH] = kind === 'numbers' ? [300, 120] : [140, 140];
@@ -109,5 +110,5 @@ const program = new Command('contact-sheet')
 program.parseAsync().catch((e: unknown) => {
   if (!(e instanceof DigitNetError)) throw e;
   process.stderr.write(`contact-sheet: ${e.message}\n`);
-  process.exit(e.exitCode);
+  process.exit(exitCodeOf(e));
 });

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { DigitNetError } from '../errors.js';
+import { exitCodeOf } from './exit-codes.js';
 import { VERSION } from '../version.js';
 import { evalCommand } from './eval-command.js';
 import { exportCommand } from './export-command.js';
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof DigitNetError) {
       process.stderr.write(`digitnet: ${e.message}\n`);
-      return e.exitCode;
+      return exitCodeOf(e);
     }
     const err = e as Error;
     process.stderr.write(`digitnet: internal error: ${err?.message ?? String(e)} (run with DIGITNET_DEBUG=1 for details)\n`);

@@ -44,7 +44,7 @@ export function readImageFile(path: string): Uint8Array {
     throw asFileError(e, path);
   }
   if (size > MAX_IMAGE_FILE_BYTES) {
-    throw new DigitNetError(`${path}: the file is ${size} bytes, over the ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MiB limit for an image file`);
+    throw new DigitNetError(`${path}: the file is ${size} bytes, over the ${MAX_IMAGE_FILE_BYTES / 2 ** 20} MiB limit for an image file`, 'too-large');
   }
   try {
     return readFileSync(path);
@@ -91,7 +91,7 @@ export function showPath(path: string, taken: Map<string, string>): string {
 function asFileError(e: unknown, path: string): DigitNetError {
   if (e instanceof DigitNetError) return e;
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new DigitNetError(`${path}: file not found`);
+  if (code === 'ENOENT') return new DigitNetError(`${path}: file not found`, 'not-found');
   if (code === 'EACCES' || code === 'EPERM') return new DigitNetError(`${path}: permission denied`);
   return new DigitNetError(`${path}: cannot read it (${code ?? (e as Error).message})`);
 }

@@ -184,7 +184,7 @@ function interrupted(flags: TrainFlags, at: { epoch: number; position: number } 
     flags.checkpoint
       ? `interrupted at ${where}; checkpoint saved to ${flags.checkpoint} (continue with: digitnet train --resume ${flags.checkpoint})`
       : `interrupted at ${where}; nothing saved (use --checkpoint FILE to be able to resume)`,
-    130,
+    'interrupted',
   );
 }
 

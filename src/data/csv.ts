@@ -75,7 +75,7 @@ function checkCsvSize(path: string): void {
   } catch (e) {
     if (e instanceof DigitNetError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new DigitNetError(code === 'ENOENT' ? `CSV file not found: ${path}` : `cannot read CSV file ${path}: ${code ?? (e as Error).message}`);
+    throw new DigitNetError(code === 'ENOENT' ? `CSV file not found: ${path}` : `cannot read CSV file ${path}: ${code ?? (e as Error).message}`, code === 'ENOENT' ? 'not-found' : 'bad-data');
   }
   if (size > MAX_CSV_BYTES) throw tooLarge(path, sizeText(size));
 }
@@ -92,7 +92,7 @@ function byteLimit(path: string): Transform {
 }
 
 function tooLarge(path: string, size: string): DigitNetError {
-  return new DigitNetError(`CSV file ${path} is ${size === 'more' ? 'more' : `${size}, more`} than the ${sizeText(MAX_CSV_BYTES)} DigitNet reads`);
+  return new DigitNetError(`CSV file ${path} is ${size === 'more' ? 'more' : `${size}, more`} than the ${sizeText(MAX_CSV_BYTES)} DigitNet reads`, 'too-large');
 }
 
 /** Our own errors as they are; csv-parse's (an unclosed quote…) with the file and line; the file system's in one line. */

@@ -94,7 +94,7 @@ export async function decodeImage(bytes: Uint8Array, name = 'image', options: De
   const header = readImageHeader(bytes, name);
   const { maxSide } = options;
   if (maxSide !== undefined && !(Number.isInteger(maxSide) && maxSide >= 1)) {
-    throw new DigitNetError(`maxSide must be a whole number of pixels, at least 1, got ${maxSide}`, 2);
+    throw new DigitNetError(`maxSide must be a whole number of pixels, at least 1, got ${maxSide}`, 'usage');
   }
   const sharp = await loadSharp();
   let output: { data: Buffer; info: OutputInfo };

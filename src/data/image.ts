@@ -64,7 +64,7 @@ export function workingInk(image: RasterImage, options: MnistInputOptions = {}):
   const name = options.name ?? 'image';
   const polarity = options.ink ?? 'auto';
   if (polarity !== 'auto' && polarity !== 'dark' && polarity !== 'light') {
-    throw new DigitNetError(`ink must be 'auto', 'dark' or 'light', got '${String(polarity)}'`, 2);
+    throw new DigitNetError(`ink must be 'auto', 'dark' or 'light', got '${String(polarity)}'`, 'usage');
   }
   checkRaster(image, name);
   const { grey, w, h } = workingGrey(image, name);

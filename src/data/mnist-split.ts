@@ -45,7 +45,7 @@ export function splitTrainValidation(all: Dataset, trainSize?: number, what = '-
   }
   const trainEnd = all.count - VALIDATION_SIZE;
   if (trainSize !== undefined && (!Number.isInteger(trainSize) || trainSize < 1 || trainSize > trainEnd)) {
-    throw new DigitNetError(`${what} must be an integer from 1 to ${trainEnd}, got ${trainSize}`, 2);
+    throw new DigitNetError(`${what} must be an integer from 1 to ${trainEnd}, got ${trainSize}`, 'usage');
   }
   return { train: sliceDataset(all, 0, trainSize ?? trainEnd), validation: sliceDataset(all, trainEnd, all.count) };
 }

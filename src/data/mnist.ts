@@ -111,7 +111,7 @@ function split(all: Dataset, options: LoadOptions): { train: Dataset; validation
     return splitTrainValidation(all, options.trainSize, options.trainSizeFrom);
   } catch (e) {
     // A size read from a file is bad data there, not bad usage.
-    if (options.trainSizeFrom !== undefined && e instanceof DigitNetError) throw new DigitNetError(e.message, 1);
+    if (options.trainSizeFrom !== undefined && e instanceof DigitNetError) throw new DigitNetError(e.message, 'bad-data');
     throw e;
   }
 }
@@ -160,7 +160,7 @@ function gunzipIdx(bytes: Uint8Array, path: string): Uint8Array {
   const length = declaredIdxLength(head);
   if (length === null) return head; // too short, or not IDX: parseIdx says why
   if (length > MAX_IDX_FILE_BYTES) {
-    throw new DigitNetError(`${path}: its header declares ${sizeText(length)} of data, more than the ${sizeText(MAX_IDX_BYTES)} DigitNet reads`);
+    throw new DigitNetError(`${path}: its header declares ${sizeText(length)} of data, more than the ${sizeText(MAX_IDX_BYTES)} DigitNet reads`, 'too-large');
   }
   return gunzip(bytes, path, { maxOutputLength: length }, length);
 }
@@ -210,7 +210,7 @@ export function checkMnistFiles(dir: string): void {
 }
 
 function checkDataDir(dir: string): void {
-  if (!existsSync(dir)) throw new DigitNetError(`data folder not found: ${dir}`);
+  if (!existsSync(dir)) throw new DigitNetError(`data folder not found: ${dir}`, 'not-found');
   if (!statSync(dir).isDirectory()) throw new DigitNetError(`data path is not a folder: ${dir}`);
 }
 

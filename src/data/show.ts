@@ -14,7 +14,7 @@ export function mnistInputToPng(input: ArrayLike<number>, scale = 1): Uint8Array
     throw new DigitNetError(`an MNIST input has ${MNIST_SIDE * MNIST_SIDE} values (28×28), got ${input.length}`);
   }
   if (!Number.isInteger(scale) || scale < 1 || scale > 64) {
-    throw new DigitNetError(`the PNG scale must be a whole number from 1 to 64, got ${scale}`, 2);
+    throw new DigitNetError(`the PNG scale must be a whole number from 1 to 64, got ${scale}`, 'usage');
   }
   const side = MNIST_SIDE * scale;
   const png = new PNG({ width: side, height: side, colorType: 0, inputColorType: 0, inputHasAlpha: false, bitDepth: 8 });

@@ -44,7 +44,7 @@ export const CSV_VALIDATION_FRACTION = 1 / 6;
 export async function loadTrainingData(path: string | undefined, options: SplitOptions = {}): Promise<TrainingData> {
   if (path === undefined) return idx(undefined, options);
   if (!existsSync(path)) {
-    throw new DigitNetError(/\.csv$/i.test(path) ? `CSV file not found: ${path}` : `data folder not found: ${path}`);
+    throw new DigitNetError(/\.csv$/i.test(path) ? `CSV file not found: ${path}` : `data folder not found: ${path}`, 'not-found');
   }
   if (!statSync(path).isDirectory()) {
     if (looksLikeIdx(path)) throw new DigitNetError(`${path} is an IDX file: --data takes the folder that holds the four IDX files`);
@@ -111,8 +111,8 @@ function splitCsv(all: Dataset, path: string, options: SplitOptions): { train: D
   const trainEnd = all.count - Math.ceil(all.count * CSV_VALIDATION_FRACTION);
   const size = options.trainSize;
   if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > trainEnd)) {
-    // A size read from a checkpoint is bad data there (exit 1), not bad usage.
-    throw new DigitNetError(`${options.trainSizeFrom ?? '--train-size'} must be an integer from 1 to ${trainEnd}, got ${size}`, options.trainSizeFrom ? 1 : 2);
+    // A size read from a checkpoint is bad data there, not bad usage.
+    throw new DigitNetError(`${options.trainSizeFrom ?? '--train-size'} must be an integer from 1 to ${trainEnd}, got ${size}`, options.trainSizeFrom ? 'bad-data' : 'usage');
   }
   return { train: sliceDataset(all, 0, size ?? trainEnd), validation: sliceDataset(all, trainEnd, all.count) };
 }

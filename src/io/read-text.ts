@@ -63,10 +63,10 @@ function grow(buffer: Buffer, size: number): Buffer {
 /** `size` null: a file whose size fstat cannot tell (a pipe) that kept going. */
 function tooLarge(path: string, kind: string, size: number | null, maxBytes: number): DigitNetError {
   const is = size === null ? 'is' : `is ${sizeText(size)},`;
-  return new DigitNetError(`${kind} ${path} ${is} more than the ${sizeText(maxBytes)} DigitNet reads`);
+  return new DigitNetError(`${kind} ${path} ${is} more than the ${sizeText(maxBytes)} DigitNet reads`, 'too-large');
 }
 
 function unreadable(e: unknown, path: string, kind: string): DigitNetError {
   const code = (e as NodeJS.ErrnoException).code;
-  return new DigitNetError(code === 'ENOENT' ? `${kind} not found: ${path}` : `cannot read ${kind} ${path}: ${code ?? (e as Error).message}`);
+  return new DigitNetError(code === 'ENOENT' ? `${kind} not found: ${path}` : `cannot read ${kind} ${path}: ${code ?? (e as Error).message}`, code === 'ENOENT' ? 'not-found' : 'bad-data');
 }

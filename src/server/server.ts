@@ -22,7 +22,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
 import { findMnistFile, MNIST_FILES, readIdxBytes } from '../data/mnist.js';
-import { DigitNetError } from '../errors.js';
+import { DigitNetError, type ErrorKind } from '../errors.js';
 import { serializeModel } from '../io/model-format.js';
 import type { Network } from '../nn/network.js';
 import type { PictureReading } from '../read/read-picture.js';
@@ -173,11 +173,17 @@ function notAllowed(req: IncomingMessage, path: string, allow: string): HttpErro
 }
 
 /** A failed request's answer: the client's errors as 4xx JSON, ours as a 500 that names nothing internal. */
+/**
+ * The server's one table from kinds of failure (errors.ts) to HTTP statuses.
+ * An uploaded picture that cannot be used is the client's data: 400.
+ */
+const STATUS_OF_KIND: Record<ErrorKind, number> = { usage: 400, 'bad-data': 400, 'not-found': 404, 'too-large': 413, interrupted: 503 };
+
 function answerError(req: IncomingMessage, res: ServerResponse, e: unknown): void {
   // No one is left to answer.
   if (e instanceof ClientGoneError || e instanceof JobAbandonedError) return void res.destroy();
   if (e instanceof HttpError) return sendJson(res, e.status, { error: e.message }, e.headers);
-  if (e instanceof DigitNetError) return sendJson(res, 400, { error: e.message });
+  if (e instanceof DigitNetError) return sendJson(res, STATUS_OF_KIND[e.kind], { error: e.message });
   sendJson(res, 500, { error: 'internal error' });
   console.error(`digitnet serve: internal error on ${req.method} ${echo(req.url ?? '', 'URL')}: ${(e as Error)?.message ?? e}`);
   if (process.env.DIGITNET_DEBUG) console.error((e as Error)?.stack);
