@@ -70,3 +70,13 @@ forEachKernels((set) => {
     assert.notDeepEqual(Array.from(together.params), Array.from(apart.params));
   });
 });
+
+forEachKernels(({ kernels }) => {
+  test(`${kernels.name} kernels: an engine owns its options: setLearningRate leaves the caller's object alone`, () => {
+    const options = { batchSize: 1, eta: 0.5, l2PerExample: 0, momentum: 0, nesterov: false };
+    const engine = kernels.createEngine(mazurNetwork(), dataset([[51, 102]], [1], 2), options);
+    engine.setLearningRate(0.1);
+    assert.equal(options.eta, 0.5);
+    engine.dispose();
+  });
+});

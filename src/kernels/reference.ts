@@ -48,11 +48,15 @@ class ReferenceEngine implements TrainingEngine {
   private readonly labels: Uint8Array;
   private readonly rows: number;
 
+  /** The engine's own copy: setLearningRate changes it, never the caller's object. */
+  private readonly options: UpdateOptions;
+
   constructor(
     private readonly net: Network,
     private train: Dataset,
-    private readonly options: UpdateOptions,
+    options: Readonly<UpdateOptions>,
   ) {
+    this.options = { ...options };
     this.rows = Math.max(options.batchSize, EVAL_BATCH);
     const sizes = net.sizes;
     this.activations = sizes.map((n) => new Float64Array(this.rows * n));

@@ -68,5 +68,6 @@ export interface TrainingEngine {
 export interface Kernels {
   readonly name: KernelsName;
   /** Bind a network (whose params are copied in) to its training data. */
-  createEngine(net: Network, train: Dataset, options: UpdateOptions): TrainingEngine;
+  /** The engine copies `options`: it owns its state, and never changes the caller's object. */
+  createEngine(net: Network, train: Dataset, options: Readonly<UpdateOptions>): TrainingEngine;
 }
