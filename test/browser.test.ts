@@ -212,17 +212,41 @@ describe('the web page in Chromium', { timeout: 120_000 }, () => {
     assert.ok(await page.locator('#panel-draw').isHidden());
     assert.equal(await page.evaluate('document.activeElement.id'), 'tab-train');
     await page.keyboard.press('Tab'); // into the panel: the first form field
-    assert.equal(await page.evaluate('document.activeElement.id'), 'preset');
+    assert.equal(await page.evaluate('document.activeElement.id'), 'layers');
     await page.locator('#tab-train').focus();
     await page.keyboard.press('ArrowLeft');
     assert.equal(await page.locator('#tab-draw').getAttribute('aria-selected'), 'true');
   });
 
-  test('training two epochs in the Train panel draws the chart, offers the model file, and the pad uses the new network', async () => {
+  test('a bad field in the Train form shows its error at the field, and nothing starts', async () => {
     await page.getByRole('tab', { name: 'Train' }).click();
-    await page.locator('#preset').selectOption('reference');
+    await page.locator('#layers').fill('784,abc');
+    await page.locator('#eta').fill('0');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    assert.equal(await page.locator('#layers').getAttribute('aria-invalid'), 'true');
+    assert.match((await page.locator('#layers-error').textContent()) ?? '', /'abc' is not a layer size/);
+    assert.ok(await page.locator('#layers-error').isVisible());
+    assert.equal(await page.locator('#eta').getAttribute('aria-invalid'), 'true');
+    assert.match((await page.locator('#eta-error').textContent()) ?? '', /learning rate must be a positive number/);
+    assert.equal(await page.locator('#progress-label').textContent(), 'Not started');
+    // A network that does not end in 10 outputs is refused at the layers field too.
+    await page.locator('#layers').fill('784,30,9');
+    await page.locator('#eta').fill('0.05');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    assert.match((await page.locator('#layers-error').textContent()) ?? '', /last layer must be 10/);
+    assert.equal(await page.locator('#eta').getAttribute('aria-invalid'), null, 'a fixed field loses its error');
+    await page.locator('#layers').fill('784,100,10');
+    assert.equal(await page.locator('#layers').getAttribute('aria-invalid'), null);
+  });
+
+  test('a worse run goes on the shelf without taking the pad; choosing it makes the pad use it; any model downloads', async () => {
+    await page.getByRole('tab', { name: 'Train' }).click();
+    await page.locator('#layers').fill('784,30,10');
+    await page.locator('#activation').selectOption('sigmoid');
+    await page.locator('#batch').fill('10');
     await page.locator('#epochs').fill('2');
-    await page.locator('#train-size').fill('3000');
+    await page.locator('#eta').fill('0.1');
+    await page.locator('#train-size').fill('1000');
     // Every value the chart's data-epochs takes, in order: epochs can end faster than a test polls.
     await page.evaluate(`(() => {
       const chart = document.getElementById('chart');
@@ -231,54 +255,99 @@ describe('the web page in Chromium', { timeout: 120_000 }, () => {
         .observe(chart, { attributes: true, attributeFilter: ['data-epochs'] });
     })()`);
     await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await page.locator('#chart[data-epochs="2"]').waitFor({ timeout: 30_000 });
+    await page.locator('#progress-label', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
     const seen = [...new Set((await page.evaluate('window.chartEpochs')) as string[])];
     assert.deepEqual(seen, ['0:0', '1:1', '2:2'], 'the chart starts empty, then gains one point per epoch');
-    await page.locator('#progress-label', { hasText: 'Done' }).waitFor({ timeout: 10_000 });
-    assert.equal(await page.locator('#chart circle.dot.accuracy').count(), 2);
-    assert.equal(await page.locator('#chart circle.dot.cost').count(), 2);
     assert.equal(await page.locator('#epoch-rows tr').count(), 2);
+    assert.deepEqual(await page.locator('#epoch-rows tr td:first-child').allTextContents(), ['0', '1'], 'epochs numbered from 0, as the CLI prints them');
     assert.equal(await page.locator('#kernels').getAttribute('data-kernels'), 'wasm', 'the worker trains with the wasm kernels');
-    // Two epochs on 3,000 images: well above chance, far from finished.
-    const accuracy = Number((await page.locator('#epoch-rows tr:last-child td:nth-child(2)').textContent())?.replace('%', ''));
-    assert.ok(accuracy > 40 && accuracy < 100, `validation accuracy ${accuracy}%`);
     const weights = await page.locator('#weights').evaluate((c: PageCanvas) => [c.width, c.height]);
     assert.ok(weights[0] > 28 && weights[1] >= 28, `the first layer's weights are drawn (${weights.join('×')})`);
-    assert.ok(await page.locator('#download').isEnabled());
-    assert.ok(await page.locator('#train-start').isEnabled());
-    assert.ok(await page.locator('#train-stop').isDisabled());
-    await page.screenshot({ path: join(ARTIFACTS, 'web-train.png'), fullPage: true });
 
-    // Download gives a model file the command line loads: the same network.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download').click()]);
-    assert.equal(download.suggestedFilename(), 'digitnet-model.json');
+    // On the shelf, scored on the test images, and not on the pad: the served model is better.
+    const run = page.locator('#shelf-list li.shelf-item', { hasText: 'Run 1' });
+    await run.locator('.shelf-scores', { hasText: /Test \d+\.\d+%/ }).waitFor({ timeout: 20_000 });
+    assert.match((await run.locator('.shelf-recipe').textContent()) ?? '', /\[784, 30, 10\] sigmoid → softmax, batch 10, η 0\.1.*2 epochs on 1,000 images/);
+    const served = page.locator('#shelf-list li.shelf-item', { hasText: 'Served model' });
+    await served.locator('.shelf-scores', { hasText: /Test \d+\.\d+%/ }).waitFor({ timeout: 20_000 });
+    assert.equal(await served.getAttribute('data-chosen'), 'true', 'the served model keeps the pad');
+    assert.equal(await page.locator('#model-name').getAttribute('data-source'), 'served');
+    assert.match((await page.locator('#status').textContent()) ?? '', /Run 1 is on the shelf.*not better/);
+
+    // Any model downloads as a model file the command line loads: the same network.
+    const [download] = await Promise.all([page.waitForEvent('download'), run.getByRole('button', { name: 'Download Run 1' }).click()]);
+    assert.equal(download.suggestedFilename(), 'digitnet-run-1.json');
     const { network } = parseModel(readFileSync((await download.path())!, 'utf8'), 'the downloaded model');
-    assert.deepEqual(network.sizes, [784, 30, 25, 10]);
+    assert.deepEqual(network.sizes, [784, 30, 10]);
     assert.ok(network.params.some((w) => w !== 0));
 
+    // Chosen on the Draw panel, the pad uses it; chosen back, the served one.
     await page.getByRole('tab', { name: 'Draw' }).click();
+    const runId = await run.getAttribute('data-id');
+    await page.locator('#pad-model').selectOption(runId!);
     assert.equal(await page.locator('#model-name').getAttribute('data-source'), 'trained');
-    assert.match((await page.locator('#model-name').textContent()) ?? '', /\[784, 30, 25, 10\].*trained in this browser: 2 epochs/);
+    assert.match((await page.locator('#model-name').textContent()) ?? '', /\[784, 30, 10\].*Run 1, trained in this browser: 2 epochs/);
+    await page.getByRole('tab', { name: 'Train' }).click();
+    assert.equal(await run.getAttribute('data-chosen'), 'true');
+    await served.getByRole('button', { name: 'Use Served model on the drawing pad' }).click();
+    assert.equal(await page.locator('#model-name').getAttribute('data-source'), 'served');
   });
 
-  test('Stop ends a run early and keeps the page usable', async () => {
+  test('the default recipe trains in the page; the Train panel at 1280×800 and 390×844', async (t) => {
     await page.getByRole('tab', { name: 'Train' }).click();
-    await page.locator('#preset').selectOption('best');
+    await page.locator('#layers').fill('784,100,10');
+    await page.locator('#activation').selectOption('relu');
+    await page.locator('#batch').fill('20');
+    await page.locator('#epochs').fill('10');
+    await page.locator('#eta').fill('0.05');
+    await page.locator('#train-size').fill('50000');
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    await page.locator('#progress-label', { hasText: 'Done' }).waitFor({ timeout: 60_000 });
+    const seconds = (Date.now() - started) / 1000;
+    const accuracy = Number((await page.locator('#epoch-rows tr:last-child td:nth-child(2)').textContent())?.replace('%', ''));
+    const run = page.locator('#shelf-list li.shelf-item', { hasText: 'Run 2' });
+    await run.locator('.shelf-scores', { hasText: /Test \d+\.\d+%/ }).waitFor({ timeout: 20_000 });
+    t.diagnostic(`default recipe: ${accuracy}% validation in ${seconds.toFixed(1)} s; ${await run.locator('.shelf-scores').textContent()}`);
+    assert.ok(accuracy > 90, `validation accuracy ${accuracy}%`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: join(ARTIFACTS, 'train-1280.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    assert.equal(overflow, 0, 'no horizontal overflow at 390 px');
+    await page.screenshot({ path: join(ARTIFACTS, 'train-390.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  test('Stop keeps what the stopped run reached: on the shelf, with its chart and table', async () => {
+    await page.getByRole('tab', { name: 'Train' }).click();
     await page.locator('#epochs').fill('50');
     await page.locator('#train-size').fill('50000');
     await page.getByRole('button', { name: 'Train', exact: true }).click();
-    await page.locator('#progress-label', { hasText: /Epoch \d+ of 50: [1-9]/ }).waitFor({ timeout: 20_000 });
+    await page.locator('#progress-label', { hasText: /Epoch [1-9]\d* of 0–49: [1-9]/ }).waitFor({ timeout: 30_000 });
     assert.ok(await page.locator('#train-start').isDisabled(), 'no second run while one is under way');
     await page.getByRole('button', { name: 'Stop' }).click();
     await page.locator('#progress-label', { hasText: 'Stopped' }).waitFor({ timeout: 10_000 });
     assert.ok(await page.locator('#train-start').isEnabled());
     assert.ok(await page.locator('#train-stop').isDisabled());
     const epochs = await page.locator('#epoch-rows tr').count();
-    assert.ok(epochs < 50, `stopped after ${epochs} of 50 epochs`);
-    // Stopped inside epoch 1, the pad keeps the earlier network; later, it takes the stopped one.
-    const status = (await page.locator('#status').textContent()) ?? '';
-    if (epochs === 0) assert.match(status, /keeps its model/);
-    else assert.match(status, new RegExp(`Stopped after ${epochs} epoch`));
+    assert.ok(epochs >= 1 && epochs < 50, `stopped after ${epochs} of 50 epochs`);
+    assert.equal(await page.locator('#chart').getAttribute('data-epochs'), String(epochs), 'the chart keeps its points');
+    assert.equal(await page.locator('#chart circle.dot.accuracy').count(), epochs);
+    const run = page.locator('#shelf-list li.shelf-item', { hasText: 'Run 3' });
+    await run.waitFor({ timeout: 5_000 });
+    assert.match((await run.locator('.shelf-name').textContent()) ?? '', /\(stopped\)/);
+    assert.match((await run.locator('.shelf-recipe').textContent()) ?? '', new RegExp(`${epochs} of 50 epochs`));
+    assert.equal(await page.locator('#progress-label').textContent(), `Stopped after ${epochs} epoch${epochs === 1 ? '' : 's'}`);
+    await run.locator('.shelf-scores', { hasText: /Test \d+\.\d+%/ }).waitFor({ timeout: 20_000 });
+    // Every run keeps its chart and table: Run 1's come back, then Run 3's.
+    await page.getByRole('button', { name: 'Show the chart and table of Run 1' }).click();
+    assert.equal(await page.locator('#epoch-rows tr').count(), 2);
+    assert.equal(await page.locator('#chart').getAttribute('data-epochs'), '2');
+    assert.match((await page.locator('#chart-of').textContent()) ?? '', /^Run 1\./);
+    await page.getByRole('button', { name: 'Show the chart and table of Run 3' }).click();
+    assert.equal(await page.locator('#epoch-rows tr').count(), epochs);
+    assert.match((await page.locator('#chart-of').textContent()) ?? '', /^Run 3, stopped\./);
   });
 
   test('Explore shows test images the current network misreads, with label and guess', async () => {

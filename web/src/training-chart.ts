@@ -1,16 +1,16 @@
 /**
  * The live training chart, in SVG: validation accuracy (left axis, %) and
- * validation cost (right axis) after each epoch, x from 1 to the planned
- * number of epochs so the axes do not jump as points arrive. The SVG's
+ * validation cost (right axis) after each epoch, x from epoch 0 to the last
+ * planned epoch (numbered from 0, as `digitnet train` prints them) so the axes do not jump as points arrive. The SVG's
  * data-epochs attribute and aria-label say what it shows.
  */
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 520;
 const HEIGHT = 260;
-const PAD = { left: 48, right: 52, top: 34, bottom: 36 };
+const PAD = { left: 58, right: 52, top: 34, bottom: 38 };
 
 export interface ChartPoint {
-  /** From 1. */
+  /** From 0, as the CLI numbers epochs. */
   epoch: number;
   /** In %. */
   accuracy: number;
@@ -59,7 +59,7 @@ export class TrainingChart {
     const lowest = this.points.length === 0 ? 0 : Math.min(...this.points.map((p) => p.accuracy));
     const accMin = ACCURACY_FLOORS.find((floor) => floor <= lowest) ?? 0;
     const costMax = this.points.length === 0 ? 1 : niceCeil(Math.max(1e-9, ...this.points.map((p) => p.cost)));
-    const x = (epoch: number) => PAD.left + (this.epochs === 1 ? innerW / 2 : ((epoch - 1) / (this.epochs - 1)) * innerW);
+    const x = (epoch: number) => PAD.left + (this.epochs === 1 ? innerW / 2 : (epoch / (this.epochs - 1)) * innerW);
     const yAcc = (a: number) => PAD.top + (1 - (a - accMin) / (100 - accMin)) * innerH;
     const yCost = (c: number) => PAD.top + (1 - c / costMax) * innerH;
 
@@ -73,7 +73,7 @@ export class TrainingChart {
     }
     // X axis: epoch numbers, at most ~10 labels.
     const step = Math.max(1, Math.ceil(this.epochs / 10));
-    for (let e = 1; e <= this.epochs; e += step) {
+    for (let e = 0; e < this.epochs; e += step) {
       el(svg, 'text', { x: x(e), y: HEIGHT - PAD.bottom + 18, class: 'tick', 'text-anchor': 'middle' }, String(e));
     }
     el(svg, 'text', { x: PAD.left + innerW / 2, y: HEIGHT - 4, class: 'axis-title', 'text-anchor': 'middle' }, 'epoch');
@@ -95,8 +95,8 @@ export class TrainingChart {
     // Legend, above the plot so that no point hides it.
     el(svg, 'line', { x1: PAD.left, x2: PAD.left + 16, y1: 12, y2: 12, class: 'line accuracy' });
     el(svg, 'text', { x: PAD.left + 20, y: 16, class: 'legend' }, 'accuracy (left)');
-    el(svg, 'line', { x1: PAD.left + 130, x2: PAD.left + 146, y1: 12, y2: 12, class: 'line cost' });
-    el(svg, 'text', { x: PAD.left + 150, y: 16, class: 'legend' }, 'cost (right)');
+    el(svg, 'line', { x1: PAD.left + 170, x2: PAD.left + 186, y1: 12, y2: 12, class: 'line cost' });
+    el(svg, 'text', { x: PAD.left + 190, y: 16, class: 'legend' }, 'cost (right)');
   }
 }
 

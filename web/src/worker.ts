@@ -6,7 +6,8 @@
  * it where the trainer next checks (between chunks of mini-batches).
  */
 import type { Dataset } from '../../src/data/dataset.js';
-import { Network } from '../../src/nn/network.js';
+import { argmax, Network } from '../../src/nn/network.js';
+import { probabilitiesOf } from '../../src/nn/probabilities.js';
 import { Random } from '../../src/random.js';
 import { specOf, trainOptionsOf } from '../../src/train/config.js';
 import { evaluateNetwork } from '../../src/train/evaluate.js';
@@ -120,6 +121,32 @@ async function runEvaluation(id: number, net: Network, limit: number): Promise<v
   post({ type: 'evaluated', id, correct, total, mistakes, mistakeCount, pixels }, [pixels.buffer]);
 }
 
+/** Every test image scored with a plain forward pass: guess and confidence for Explore's matrix and lists. */
+async function runExplore(id: number, net: Network): Promise<void> {
+  const test = await (testSet ?? cached(() => fetchPair('t10k'), (p) => (testSet = p)));
+  const I = test.inputSize;
+  const predictions = new Uint8Array(test.count);
+  const confidence = new Float32Array(test.count);
+  const input = new Float64Array(I);
+  let correct = 0;
+  for (let i = 0; i < test.count; i++) {
+    for (let k = 0; k < I; k++) input[k] = test.images[i * I + k] / 255;
+    const probabilities = probabilitiesOf(net.feedforward(input));
+    const guess = argmax(probabilities, 0, probabilities.length);
+    predictions[i] = guess;
+    confidence[i] = probabilities[guess];
+    if (guess === test.labels[i]) correct++;
+  }
+  const labels = test.labels.slice();
+  const images = test.images.slice();
+  post({ type: 'explored', id, correct, total: test.count, labels, predictions, confidence, images }, [
+    labels.buffer,
+    predictions.buffer,
+    confidence.buffer,
+    images.buffer,
+  ]);
+}
+
 scope.onmessage = (event) => {
   const request = event.data;
   const fail = (e: unknown, id?: number) => post({ type: 'error', text: e instanceof Error ? e.message : String(e), id });
@@ -146,6 +173,17 @@ scope.onmessage = (event) => {
         return fail(e, request.id);
       }
       runEvaluation(request.id, net, request.limit).catch((e) => fail(e, request.id));
+      return;
+    }
+    case 'explore': {
+      let net: Network;
+      try {
+        net = new Network(request.spec);
+        net.params.set(request.params);
+      } catch (e) {
+        return fail(e, request.id);
+      }
+      runExplore(request.id, net).catch((e) => fail(e, request.id));
       return;
     }
   }

@@ -1,0 +1,176 @@
+/**
+ * The Explore panel in real headless Chromium, served by our own server with
+ * a model trained here in a second or two: the confusion matrix of the
+ * 10,000 test images (counts adding up), a mistake cell's images, and one
+ * image's explanation (ten probability bars and a gradient × input map).
+ * Screenshots at laptop and phone sizes go to test-artifacts/explore-*.png.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { defaultDataDir, loadMnist } from '../src/data/mnist.js';
+import { loadKernels } from '../src/kernels/index.js';
+import { Network } from '../src/nn/network.js';
+import { packageRoot, webAssetsDir } from '../src/paths.js';
+import { Random } from '../src/random.js';
+import { createDigitNetServer } from '../src/server/server.js';
+import { train } from '../src/train/trainer.js';
+import { launchChromium, watchProblems } from './browser-session.js';
+
+const ARTIFACTS = join(packageRoot(), 'test-artifacts');
+
+/** A small ReLU/softmax net trained briefly: right on most test images, wrong on a few hundred. */
+async function quickModel(): Promise<Network> {
+  const rng = new Random(7);
+  const net = Network.create({ sizes: [784, 100, 10], activations: ['relu', 'softmax'], cost: 'log-likelihood' }, rng, 'he');
+  const data = loadMnist({ trainSize: 10_000 });
+  await train(net, { train: data.train, validation: data.validation }, { epochs: 2, batchSize: 20, eta: 0.1, kernels: await loadKernels('wasm'), rng });
+  return net;
+}
+
+/** The little of a page's canvas that inkedShare uses (this file compiles without the DOM's types). */
+interface PageCanvas {
+  width: number;
+  height: number;
+  ownerDocument: { createElement(tag: 'canvas'): PageCanvas };
+  getContext(
+    kind: '2d',
+    options?: { willReadFrequently: boolean },
+  ): { drawImage(source: PageCanvas, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+}
+
+/** Shares of a canvas's pixels that are reddish and bluish (read from a copy, never the page's own canvas). */
+function colourShares(page: Page, selector: string): Promise<{ red: number; blue: number; width: number }> {
+  return page.locator(selector).evaluate((canvas: PageCanvas) => {
+    const copy = canvas.ownerDocument.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const context = copy.getContext('2d', { willReadFrequently: true });
+    context.drawImage(canvas, 0, 0);
+    const { data } = context.getImageData(0, 0, copy.width, copy.height);
+    let red = 0;
+    let blue = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] - data[i + 2] > 40) red++;
+      if (data[i + 2] - data[i] > 40) blue++;
+    }
+    const n = data.length / 4;
+    return { red: red / n, blue: blue / n, width: canvas.width };
+  });
+}
+
+describe('the Explore panel in Chromium', { timeout: 120_000 }, () => {
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  before(async () => {
+    const assets = webAssetsDir();
+    assert.ok(existsSync(join(assets, 'index.html')), `${assets} has no index.html: run \`npm run build\` first`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const [model, launched] = await Promise.all([quickModel(), launchChromium()]);
+    browser = launched;
+    server = createDigitNetServer({ model, assetsDir: assets, mnistDir: defaultDataDir() });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    problems = watchProblems(page);
+    await page.goto(base);
+    await page.locator('#model-name[data-source="served"]').waitFor({ timeout: 15_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  test('the confusion matrix counts all 10,000 test images', async () => {
+    await page.getByRole('tab', { name: 'Explore' }).click();
+    await page.locator('#confusion button.cell').first().waitFor({ timeout: 30_000 });
+    const cells = await page.locator('#confusion button.cell').evaluateAll((buttons) =>
+      buttons.map((b) => {
+        const d = (b as unknown as { dataset: Record<string, string> }).dataset;
+        return { label: Number(d.label), guess: Number(d.guess), count: Number(d.count), text: (b as unknown as { textContent: string }).textContent };
+      }),
+    );
+    assert.equal(cells.length, 100, 'a 10×10 table');
+    assert.equal(cells.reduce((sum, c) => sum + c.count, 0), 10_000);
+    for (const c of cells) assert.equal(c.text.replace(/,/g, ''), String(c.count), 'each cell shows its count');
+    const summary = (await page.locator('#explore-summary').textContent()) ?? '';
+    const right = Number((/([\d,]+) of 10,000 test images right/.exec(summary) ?? [])[1]?.replace(/,/g, ''));
+    assert.equal(cells.filter((c) => c.label === c.guess).reduce((sum, c) => sum + c.count, 0), right, summary);
+    // Diagonal and off-diagonal cells look different.
+    const diagonalBackground = await page.locator('#confusion button.cell.diagonal').first().getAttribute('style');
+    const offBackground = await page.locator('#confusion button.cell:not(.diagonal):not(.zero)').first().getAttribute('style');
+    assert.notEqual(diagonalBackground, offBackground);
+    // Before a cell is chosen, the list shows misread images.
+    assert.ok((await page.locator('#mistakes li').count()) > 0);
+    await page.screenshot({ path: join(ARTIFACTS, 'explore-matrix-1280.png'), fullPage: true });
+  });
+
+  test('a mistake cell lists its images, and an image is explained', async () => {
+    // The largest off-diagonal cell.
+    const biggest = await page.locator('#confusion button.cell:not(.diagonal)').evaluateAll((buttons) => {
+      let best = { label: -1, guess: -1, count: -1 };
+      for (const b of buttons) {
+        const d = (b as unknown as { dataset: Record<string, string> }).dataset;
+        if (Number(d.count) > best.count) best = { label: Number(d.label), guess: Number(d.guess), count: Number(d.count) };
+      }
+      return best;
+    });
+    assert.ok(biggest.count > 0, 'the quick model makes mistakes');
+    const cell = page.locator(`#confusion button.cell[data-label="${biggest.label}"][data-guess="${biggest.guess}"]`);
+    // Keyboard: focus the cell and press Enter.
+    await cell.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await cell.getAttribute('aria-pressed'), 'true');
+    await page.locator('#explore-list-title', { hasText: `${biggest.label}s read as ${biggest.guess}` }).waitFor();
+    const items = page.locator('#mistakes li');
+    assert.equal(await items.count(), Math.min(100, biggest.count));
+    for (const li of await items.all()) {
+      assert.equal(await li.getAttribute('data-label'), String(biggest.label));
+      assert.equal(await li.getAttribute('data-guess'), String(biggest.guess));
+    }
+    // Most confident first, then the toggle reverses it.
+    const firstSure = async () => Number(/(\d+)% sure/.exec((await items.first().locator('button').getAttribute('aria-label')) ?? '')?.[1]);
+    const lastSure = async () => Number(/(\d+)% sure/.exec((await items.last().locator('button').getAttribute('aria-label')) ?? '')?.[1]);
+    assert.ok((await firstSure()) >= (await lastSure()));
+    await page.locator('#explore-sort').click();
+    assert.match((await page.locator('#explore-sort').textContent()) ?? '', /least confident/);
+    assert.ok((await firstSure()) <= (await lastSure()));
+    await page.locator('#explore-sort').click();
+
+    assert.ok(await page.locator('#explain-empty').isVisible(), 'the explanation says what will appear');
+    assert.ok(await page.locator('#explain-body').isHidden(), 'and shows nothing else yet');
+    await items.first().locator('button').click();
+    await page.locator('#explain-body').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#explain-bars li').count(), 10, 'ten probability bars');
+    assert.equal(await page.locator('#explain-bars li.top .bar-digit').textContent(), String(biggest.guess));
+    const shares = await colourShares(page, '#explain-map');
+    assert.ok(shares.width > 1, 'the map is drawn');
+    assert.ok(shares.red + shares.blue > 0.02, `the map shows pushes up and down: ${JSON.stringify(shares)}`);
+    assert.ok(shares.red > 0, 'some pixels pushed the answer up');
+    assert.match((await page.locator('#explain-answer').textContent()) ?? '', new RegExp(`a ${biggest.label}, read as ${biggest.guess}`));
+    await page.screenshot({ path: join(ARTIFACTS, 'explore-explain-1280.png'), fullPage: true });
+  });
+
+  test('fits a phone: the matrix scrolls in its own box, the page does not', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const pageWidth = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
+    assert.ok(pageWidth <= 390, `the page is ${pageWidth} px wide`);
+    await page.locator('#confusion').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'explore-matrix-390.png') });
+    await page.locator('#explain-card').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'explore-explain-390.png') });
+    await page.screenshot({ path: join(ARTIFACTS, 'explore-390-full.png'), fullPage: true });
+  });
+
+  test('no console errors, page errors or failed requests', () => {
+    assert.deepEqual(problems, []);
+  });
+});
