@@ -182,6 +182,7 @@ describe('the web page in Chromium', { timeout: 120_000 }, () => {
     await pictureAnswerIs(page, '7');
     assert.equal(await page.locator('#picture-steps').isVisible(), true);
     assert.ok((await meanBrightness(page, '#step-ink')) > 5, 'the ink found is drawn');
+    assert.equal(await page.locator('#step-why-figure').isVisible(), true, 'a single digit is explained');
     await page.screenshot({ path: join(ARTIFACTS, 'web-picture-upload.png'), fullPage: true });
     await page.setInputFiles('#picture-file', { name: 'two.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(jpegOf(two)) });
     await pictureAnswerIs(page, '2');

@@ -9,9 +9,11 @@
  */
 import { WORKING_SIDE } from '../../src/data/image.js';
 import { DigitNetError } from '../../src/errors.js';
+import type { Network } from '../../src/nn/network.js';
 import { type PictureReading, readPicture } from '../../src/read/read-picture.js';
 import { currentModel, onModelChange } from './current-model.js';
 import { byId } from './dom.js';
+import { classScoreGradient, drawExplanation } from './explain.js';
 import { drawInputs } from './pictures.js';
 
 /** Larger files are refused unread: a phone photo is a few MB. */
@@ -82,6 +84,7 @@ async function readAndShow(blob: Blob): Promise<void> {
     if (!(e instanceof DigitNetError)) throw e;
     steps.hidden = false;
     clear(byId<HTMLCanvasElement>('step-ink'));
+    byId('step-why-figure').hidden = true;
     drawInputs(byId<HTMLCanvasElement>('step-digits'), [new Float32Array(784)]);
     answer.textContent = `${e.message[0].toUpperCase()}${e.message.slice(1)}.`;
     return;
@@ -89,7 +92,18 @@ async function readAndShow(blob: Blob): Promise<void> {
   steps.hidden = false;
   drawInk(byId<HTMLCanvasElement>('step-ink'), reading);
   drawInputs(byId<HTMLCanvasElement>('step-digits'), reading.digits.map((d) => d.input));
+  showWhy(model.network, reading);
   answer.innerHTML = describe(reading);
+}
+
+/** For a single mark, which pixels pushed its best digit up or down; hidden for a number. */
+function showWhy(network: Network, r: PictureReading): void {
+  const figure = byId('step-why-figure');
+  figure.hidden = r.digits.length !== 1;
+  if (figure.hidden) return;
+  const { input, best } = r.digits[0];
+  const gradient = classScoreGradient(network, input, best);
+  drawExplanation(byId<HTMLCanvasElement>('step-why'), input, gradient.map((g, k) => g * input[k]));
 }
 
 /** "Reads as <strong>37</strong> (3: 99%, 7: 98%)", or why not. */
