@@ -148,6 +148,7 @@ describe('the web page in Chromium', { timeout: 120_000 }, () => {
     assert.match(await page.locator('#confidence').textContent() ?? '', /% sure/);
     assert.equal(await page.locator('#bars li.top .bar-digit').textContent(), '1');
     assert.ok((await meanBrightness(page, '#seen')) > 5, 'the 28×28 picture shows the drawing');
+    assert.equal(await page.locator('#why-figure').isVisible(), true, 'the drawing is explained');
     await page.screenshot({ path: join(ARTIFACTS, 'web-draw-1.png'), fullPage: true });
 
     await page.getByRole('button', { name: /clear/i }).click();

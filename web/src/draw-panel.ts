@@ -12,6 +12,7 @@ import type { PictureReading } from '../../src/read/read-picture.js';
 import { currentModel, onModelChange } from './current-model.js';
 import { byId } from './dom.js';
 import { DrawPad } from './draw-pad.js';
+import { classScoreGradient, drawExplanation } from './explain.js';
 import { drawDigit, drawInputs } from './pictures.js';
 import { readPad } from './preprocess.js';
 import { announce, messageOf } from './status.js';
@@ -43,6 +44,7 @@ export function setUpDrawPanel(): void {
       row.li.classList.remove('top');
     }
     drawDigit(seen, new Float32Array(784));
+    byId('why-figure').hidden = true;
     seen.style.width = '';
     seen.style.height = '';
   };
@@ -58,6 +60,7 @@ export function setUpDrawPanel(): void {
       if (e instanceof DigitNetError) return showEmpty(`${e.message[0].toUpperCase()}${e.message.slice(1)}: draw a little more.`);
       throw e;
     }
+    byId('why-figure').hidden = true;
     // What the network saw: one 28×28 input per digit found, side by side.
     drawInputs(seen, reading.digits.map((d) => d.input));
     // Three pictures' width at most, so a long number still fits a phone.
@@ -91,6 +94,10 @@ export function setUpDrawPanel(): void {
     padAnswer.innerHTML =
       answer.digit === null ? `Not a digit (best guess <strong>${best}</strong>, ${percent(p[best])})` : `Reads as <strong>${best}</strong> (${percent(p[best])})`;
     showBars(answer);
+    const why = byId('why-figure');
+    why.hidden = false;
+    const gradient = classScoreGradient(model.network, answer.input, best);
+    drawExplanation(byId<HTMLCanvasElement>('why'), answer.input, gradient.map((g, k) => g * answer.input[k]));
   };
 
   /** The ten bars for one digit's probabilities; none for a number. */
