@@ -13,7 +13,8 @@
 import autocannon from 'autocannon';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { imageBytesToInput } from '../src/data/image-file.js';
+import { availableParallelism } from 'node:os';
+import { ImagePool } from '../src/server/image-pool.js';
 import { defaultDataDir, loadPair } from '../src/data/mnist.js';
 import { mnistInputToPng } from '../src/data/show.js';
 import { loadModel } from '../src/io/model-file.js';
@@ -38,7 +39,15 @@ if (values.help) {
 const net = values.model
   ? loadModel(values.model).network
   : Network.create({ sizes: [784, 800, 10], activations: ['relu', 'softmax'], cost: 'log-likelihood' }, new Random(1), 'he');
-const server = createDigitNetServer({ model: net, mnistDir: defaultDataDir(), imageToInput: imageBytesToInput });
+// As `digitnet serve` builds it: pictures read whole on the image worker pool, one thread per core.
+const imageConcurrency = availableParallelism();
+const images = await ImagePool.create(net, imageConcurrency);
+const server = createDigitNetServer({
+  model: net,
+  mnistDir: defaultDataDir(),
+  readImage: (bytes, name) => images.read(bytes, name),
+  limits: { imageConcurrency, imageQueueLength: 2 * imageConcurrency },
+});
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/predict`;
 const pixels = Array.from({ length: 784 }, (_, i) => ((i * 37) % 11 === 0 ? 0.9 : 0));
@@ -54,6 +63,7 @@ const result = await autocannon({
   duration: Number(values.seconds),
 });
 server.close();
+await images.close();
 
 console.log(`POST /api/predict, ${png ? `a ${png.length}-byte 224×224 PNG` : 'JSON pixels'}, [${net.sizes.join(', ')}], ${values.connections} connections, ${values.seconds} s on loopback`);
 console.log(`requests: ${result.requests.total} (${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts)`);
