@@ -6,22 +6,16 @@
  * Screenshots at laptop and phone sizes go to test-artifacts/explore-*.png.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { defaultDataDir, loadMnist } from '../src/data/mnist.js';
+import type { Page } from 'playwright-core';
+import { loadMnist } from '../src/data/mnist.js';
 import { loadKernels } from '../src/kernels/index.js';
 import { Network } from '../src/nn/network.js';
-import { packageRoot, webAssetsDir } from '../src/paths.js';
 import { Random } from '../src/random.js';
-import { createDigitNetServer } from '../src/server/server.js';
 import { train } from '../src/train/trainer.js';
-import { launchChromium, watchProblems } from './browser-session.js';
+import { ARTIFACTS, openServedPage, type PageSession } from './browser-session.js';
 
-const ARTIFACTS = join(packageRoot(), 'test-artifacts');
 
 /** A small ReLU/softmax net trained briefly: right on most test images, wrong on a few hundred. */
 async function quickModel(): Promise<Network> {
@@ -64,29 +58,17 @@ function colourShares(page: Page, selector: string): Promise<{ red: number; blue
 }
 
 describe('the Explore panel in Chromium', { timeout: 120_000 }, () => {
-  let server: Server;
-  let browser: Browser;
+  let session: PageSession;
   let page: Page;
   let problems: string[];
 
   before(async () => {
-    const assets = webAssetsDir();
-    assert.ok(existsSync(join(assets, 'index.html')), `${assets} has no index.html: run \`npm run build\` first`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const [model, launched] = await Promise.all([quickModel(), launchChromium()]);
-    browser = launched;
-    server = createDigitNetServer({ model, assetsDir: assets, mnistDir: defaultDataDir() });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    problems = watchProblems(page);
-    await page.goto(base);
-    await page.locator('#model-name[data-source="served"]').waitFor({ timeout: 15_000 });
+    session = await openServedPage(quickModel(), { width: 1280, height: 800 });
+    ({ page, problems } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await session?.close();
   });
 
   test('the confusion matrix counts all 10,000 test images', async () => {

@@ -11,8 +11,16 @@
  * package declares Node ≥ 22 and warns under Node 20; it was checked here
  * to launch under playwright-core with WebAssembly SIMD, workers and canvas.
  */
-import { existsSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { defaultDataDir } from '../src/data/mnist.js';
+import type { Network } from '../src/nn/network.js';
+import { packageRoot, webAssetsDir } from '../src/paths.js';
+import { createDigitNetServer } from '../src/server/server.js';
 
 /** Debian's `chromium` package. */
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
@@ -50,4 +58,42 @@ export function watchProblems(page: Page): string[] {
     });
   });
   return problems;
+}
+
+/** Where the browser tests put their screenshots (not committed). */
+export const ARTIFACTS = join(packageRoot(), 'test-artifacts');
+
+/** A served page in Chromium: what each browser test file starts with. */
+export interface PageSession {
+  browser: Browser;
+  server: Server;
+  page: Page;
+  /** Every complaint the page has made so far (watchProblems). */
+  problems: string[];
+  base: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serve the built page with `model` from our own server on a free loopback
+ * port, open it in Chromium at `viewport`, and wait until the served model
+ * has loaded.
+ */
+export async function openServedPage(model: Promise<Network>, viewport: { width: number; height: number }): Promise<PageSession> {
+  const assets = webAssetsDir();
+  assert.ok(existsSync(join(assets, 'index.html')), `${assets} has no index.html: run \`npm run build\` first`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const [network, browser] = await Promise.all([model, launchChromium()]);
+  const server = createDigitNetServer({ model: network, assetsDir: assets, mnistDir: defaultDataDir() });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const page = await browser.newPage({ viewport });
+  const problems = watchProblems(page);
+  await page.goto(base);
+  await page.locator('#model-name[data-source="served"]').waitFor({ timeout: 15_000 });
+  const close = async () => {
+    await browser.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { browser, server, page, problems, base, close };
 }

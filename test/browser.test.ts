@@ -7,27 +7,22 @@
  * Screenshots go to test-artifacts/ for a person to look at.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import jpeg from 'jpeg-js';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { defaultDataDir, loadMnist } from '../src/data/mnist.js';
+import { loadMnist } from '../src/data/mnist.js';
 import { parseModel } from '../src/io/model-format.js';
 import { loadKernels } from '../src/kernels/index.js';
 import { Network } from '../src/nn/network.js';
-import { packageRoot, webAssetsDir } from '../src/paths.js';
 import type { RasterImage } from '../src/data/raster.js';
 import { Random } from '../src/random.js';
-import { createDigitNetServer } from '../src/server/server.js';
 import { train } from '../src/train/trainer.js';
-import { launchChromium, watchProblems } from './browser-session.js';
+import { ARTIFACTS, openServedPage, type PageSession, watchProblems } from './browser-session.js';
 import { paperScene } from './paper-scenes.js';
 
-const ARTIFACTS = join(packageRoot(), 'test-artifacts');
 /** The pad's own coordinate range (web/src/draw-pad.ts PAD_SIZE). */
 const PAD = 280;
 
@@ -114,30 +109,19 @@ function answerIs(page: Page, digit: string): Promise<void> {
 }
 
 describe('the web page in Chromium', { timeout: 120_000 }, () => {
-  let server: Server;
+  let session: PageSession;
   let browser: Browser;
   let page: Page;
   let problems: string[];
   let base: string;
 
   before(async () => {
-    const assets = webAssetsDir();
-    assert.ok(existsSync(join(assets, 'index.html')), `${assets} has no index.html: run \`npm run build\` first`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const [model, launched] = await Promise.all([quickModel(), launchChromium()]);
-    browser = launched;
-    server = createDigitNetServer({ model, assetsDir: assets, mnistDir: defaultDataDir() });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    problems = watchProblems(page);
-    await page.goto(base);
-    await page.locator('#model-name[data-source="served"]').waitFor({ timeout: 15_000 });
+    session = await openServedPage(quickModel(), { width: 1280, height: 900 });
+    ({ browser, page, problems, base } = session);
   });
 
   after(async () => {
-    await browser?.close();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await session?.close();
   });
 
   test('drawing a 1 and a 7 with the mouse gets them read right, live', async () => {
