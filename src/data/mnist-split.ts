@@ -6,7 +6,7 @@
  */
 import { DigitNetError } from '../errors.js';
 import { type Dataset, sliceDataset } from './dataset.js';
-import { parseIdx } from './idx.js';
+import { parseIdxImages } from './idx.js';
 
 /** The last this-many training images are held out for validation. */
 export const VALIDATION_SIZE = 10_000;
@@ -14,24 +14,13 @@ export const CLASSES = 10;
 
 /** Images (count×rows×columns) and their labels, parsed and checked to agree; the names start every error. */
 export function datasetFromIdx(imageBytes: Uint8Array, labelBytes: Uint8Array, imagesName: string, labelsName: string): Dataset {
-  const images = parseIdx(imageBytes, imagesName);
-  const labels = parseIdx(labelBytes, labelsName);
-  if (images.dims.length !== 3) {
-    throw new DigitNetError(`${imagesName}: expected 3 dimensions (count×rows×columns), found ${images.dims.length}`);
-  }
-  if (labels.dims.length !== 1) {
-    throw new DigitNetError(`${labelsName}: expected 1 dimension (count), found ${labels.dims.length}`);
-  }
-  const [count, rows, cols] = images.dims;
-  if (labels.dims[0] !== count) {
-    throw new DigitNetError(`${labelsName} has ${labels.dims[0]} labels but ${imagesName} has ${count} images`);
-  }
-  for (let i = 0; i < labels.data.length; i++) {
-    if (labels.data[i] >= CLASSES) {
-      throw new DigitNetError(`${labelsName}: label ${labels.data[i]} at index ${i} is not a digit 0–9`);
+  const { images, labels, count, inputSize } = parseIdxImages(imageBytes, labelBytes, imagesName, labelsName);
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= CLASSES) {
+      throw new DigitNetError(`${labelsName}: label ${labels[i]} at index ${i} is not a digit 0–9`);
     }
   }
-  return { images: images.data, labels: labels.data, count, inputSize: rows * cols, classes: CLASSES };
+  return { images, labels, count, inputSize, classes: CLASSES };
 }
 
 /**
