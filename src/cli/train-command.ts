@@ -16,6 +16,7 @@ import { checkConfig, MAX_AUGMENT, normalizeConfig, preset, PRESET_NAMES, type P
 import { formatSchedule, parseSchedule, type Schedule } from '../train/schedule.js';
 import { layerList, nonNegativeInt, nonNegativeNumber, oneOf, positiveInt, positiveNumber } from './parse.js';
 import { runTraining } from './train-run.js';
+import { NOT_WITH_FINE_TUNE, runFineTune } from './fine-tune.js';
 
 /** Flags that set a TrainConfig field; absent ones keep the preset's value. */
 interface ConfigFlags {
@@ -51,6 +52,9 @@ export interface TrainFlags extends ConfigFlags {
   resume?: string;
   json?: boolean;
   quiet?: boolean;
+  fineTune?: string;
+  mnistShare?: number;
+  holdout?: number;
 }
 
 const ref = preset('reference');
@@ -89,9 +93,18 @@ export function trainCommand(): Command {
     .option('--resume <file>', 'continue the run saved in a checkpoint, with its settings (--epochs may extend it; --data may say where its files are now)')
     .option('--json', 'print one JSON object per line instead of text')
     .option('--quiet', 'print only the final test and best-epoch lines')
+    .option('--fine-tune <model>', 'fine-tune MODEL on a folder of your labelled pictures (--data DIR: 3_name.png, or a labels.csv of file,label) mixed with MNIST, and --save the result; prints held-out and MNIST accuracy before and after (see the README)')
+    .option('--mnist-share <p>', 'with --fine-tune: the share (0 to below 1) of MNIST images in the mixed set (default 0.5)', nonNegativeNumber)
+    .option('--holdout <p>', 'with --fine-tune: the share (0 to below 1) of your pictures held out to measure on (default 0.5)', nonNegativeNumber)
     .addHelpText('after', '\nPresets: reference is the [784, 30, 25, 10] sigmoid network of the reference run;\nbest is our most accurate recipe without augmentation, about 98.5% in under 2 minutes;\naugmented is best on distorted digits (--augment 1) for 60 epochs, about 99.1%;\npeople is for people\'s handwriting: augmented with other pens and an 11th output, "not a digit" (see the README).')
     .action(async (flags: TrainFlags, command: Command) => {
       const explicit = (key: string) => command.getOptionValueSource(key) === 'cli';
+      if (flags.fineTune !== undefined) {
+        const clash = NOT_WITH_FINE_TUNE.find((key) => explicit(key));
+        if (clash) throw new UsageError(`--${clash.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} does not go with --fine-tune (it keeps the model's shape and its own recipe)`);
+        return runFineTune({ ...flags, fineTune: flags.fineTune });
+      }
+      if (explicit('mnistShare') || explicit('holdout')) throw new UsageError('--mnist-share and --holdout go with --fine-tune');
       if (flags.resume) {
         const checkpoint = resumeFrom(flags, explicit);
         await runTraining({ ...flags, checkpoint: flags.checkpoint ?? flags.resume }, checkpoint.config, checkpoint);

@@ -1,0 +1,85 @@
+/** `digitnet train --fine-tune`: one writer's pictures, the shipped model, a short run. */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadMnist } from '../src/data/mnist.js';
+import { loadModel } from '../src/io/model-file.js';
+import { runCli, withTempDir } from './helpers.js';
+import { writeWriterFolder } from './writer-digits.js';
+
+const MODEL = new URL('../../models/default.json', import.meta.url).pathname;
+
+/** "held-out 12 / 50 (24.00%); MNIST test 9876 / 10000 (98.76%)" → the two fractions. */
+function figures(line: string): { held: number; mnist: number } {
+  const m = /held-out (\d+) \/ (\d+) .*MNIST test (\d+) \/ (\d+)/.exec(line);
+  assert.ok(m, `no figures in: ${line}`);
+  return { held: Number(m[1]) / Number(m[2]), mnist: Number(m[3]) / Number(m[4]) };
+}
+
+test('fine-tuning on one writer\'s digits helps on their held-out digits (over 3 seeds) and keeps MNIST', () => {
+  withTempDir((dir) => {
+    const pictures = join(dir, 'mine');
+    mkdirSync(pictures);
+    assert.equal(writeWriterFolder(loadMnist().test, pictures, 10), 100);
+    let before = 0;
+    let after = 0;
+    for (const seed of [1, 2, 3]) {
+      const out = join(dir, `tuned-${seed}.json`);
+      const r = runCli(['train', '--fine-tune', MODEL, '--data', pictures, '--save', out, '--epochs', '3', '--seed', String(seed)], { timeoutMs: 300_000 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      const lines = r.stdout.trimEnd().split('\n');
+      assert.match(lines[0], new RegExp(`^Fine-tuning .* on 100 pictures from .*: 50 to tune on, 50 held out; 3 epochs of 2000 \\(MNIST share 0.5\\), eta 0.01, seed ${seed}$`));
+      const b = figures(lines.find((l) => l.startsWith('Before:'))!);
+      const a = figures(lines.find((l) => l.startsWith('After:'))!);
+      before += b.held;
+      after += a.held;
+      // What it knew of MNIST's writers is kept.
+      assert.ok(a.mnist >= b.mnist - 0.03, `seed ${seed}: MNIST ${b.mnist} → ${a.mnist}`);
+      assert.match(lines[lines.length - 1], /^Saved .*tuned-\d\.json \(json\)$/);
+      const saved = loadModel(out);
+      assert.deepEqual(saved.network.sizes, loadModel(MODEL).network.sizes);
+      assert.equal((saved.info.training?.fineTune as { pictures: number }).pictures, 100);
+    }
+    // A single seed's 50 held-out digits move by a digit or two either way; three together must not fall.
+    assert.ok(after >= before, `held-out, 3 seeds: ${(before / 3).toFixed(3)} → ${(after / 3).toFixed(3)}`);
+  });
+});
+
+test('bad pictures are skipped with one line each; a folder with none usable is refused in one line', () => {
+  withTempDir((dir) => {
+    const pictures = join(dir, 'mine');
+    mkdirSync(pictures);
+    writeWriterFolder(loadMnist().test, pictures, 1);
+    writeFileSync(join(pictures, '4_broken.png'), 'not a png');
+    writeFileSync(join(pictures, 'nolabel.png'), 'whatever');
+    const r = runCli(['train', '--fine-tune', MODEL, '--data', pictures, '--save', join(dir, 'o.json'), '--epochs', '1']);
+    assert.equal(r.status, 0, r.stderr);
+    const warnings = r.stderr.trimEnd().split('\n');
+    assert.equal(warnings.length, 3, r.stderr);
+    assert.match(warnings[0], /4_broken\.png/);
+    assert.match(warnings[1], /nolabel\.png: no label/);
+    assert.match(warnings[2], /skipped 2 of 12 pictures/);
+
+    const bad = join(dir, 'bad');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'labels.csv'), 'file,label\nx.png,seven\n');
+    const refused = runCli(['train', '--fine-tune', MODEL, '--data', bad, '--save', join(dir, 'p.json')]);
+    assert.notEqual(refused.status, 0);
+    const last = refused.stderr.trimEnd().split('\n');
+    assert.match(last[last.length - 1], /none of the 1 pictures could be used/);
+  });
+});
+
+test('--fine-tune refuses --resume and --preset, and needs --save', () => {
+  for (const extra of [['--preset', 'best'], ['--resume', 'x.ckpt']]) {
+    const r = runCli(['train', '--fine-tune', MODEL, '--data', '.', '--save', 'x.json', ...extra]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /does not go with --fine-tune/);
+  }
+  const r = runCli(['train', '--fine-tune', MODEL, '--data', '.']);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /needs --save/);
+});
