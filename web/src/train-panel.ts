@@ -243,7 +243,7 @@ export function setUpTrainPanel(_servedModel: () => CurrentModel | null): void {
   const score = (entry: ShelfEntry) => {
     const id = nextEvaluation++;
     scoring.set(id, entry);
-    send({ type: 'evaluate', id, spec: entry.model.network.spec, params: entry.model.network.params.slice(), limit: 0 });
+    send({ type: 'evaluate', id, spec: entry.model.network.spec, params: entry.model.network.params.slice() });
   };
   const scored = (entry: ShelfEntry) => {
     if (!entry.model.info.test) entry.model.info.test = entry.test ?? undefined;

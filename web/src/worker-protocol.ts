@@ -71,17 +71,9 @@ export type WorkerRequest =
   | { type: 'init' }
   | { type: 'train'; settings: TrainSettings }
   | { type: 'stop' }
-  | { type: 'evaluate'; id: number; spec: NetworkSpec; params: Float64Array; limit: number }
+  | { type: 'evaluate'; id: number; spec: NetworkSpec; params: Float64Array }
   /** Score every test image for Explore: an `explored` reply with each one's label, guess and confidence. */
   | { type: 'explore'; id: number; spec: NetworkSpec; params: Float64Array };
-
-/** One test image the network got wrong. */
-export interface Mistake {
-  /** Index in the t10k set. */
-  index: number;
-  label: number;
-  guess: number;
-}
 
 /** The first layer's weights of the first `units` hidden units, units×inputs row-major. */
 export interface FirstLayerWeights {
@@ -107,7 +99,7 @@ export type WorkerReply =
       weights: FirstLayerWeights;
     }
   | { type: 'done'; spec: NetworkSpec; params: Float64Array; config: TrainConfig; aborted: boolean; epochsDone: number }
-  | { type: 'evaluated'; id: number; correct: number; total: number; mistakes: Mistake[]; pixels: Uint8Array; mistakeCount: number }
+  | { type: 'evaluated'; id: number; correct: number; total: number }
   | {
       type: 'explored';
       id: number;

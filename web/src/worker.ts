@@ -14,7 +14,7 @@ import { evaluateNetwork } from '../../src/train/evaluate.js';
 import { train } from '../../src/train/trainer.js';
 import { fetchPair, splitTraining } from './browser-mnist.js';
 import { type LoadedKernels, loadBrowserKernels } from './browser-kernels.js';
-import { configOf, type FirstLayerWeights, type Mistake, type TrainSettings, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
+import { configOf, type FirstLayerWeights, type TrainSettings, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 /** The worker's global scope, typed by hand: the DOM library types `self` as a Window. */
 const scope = self as unknown as {
@@ -104,21 +104,12 @@ async function runTraining(settings: TrainSettings, signal: AbortSignal): Promis
   post({ type: 'done', spec: net.spec, params, config, aborted: result.aborted, epochsDone: result.epochs.length }, [params.buffer]);
 }
 
-async function runEvaluation(id: number, net: Network, limit: number): Promise<void> {
+/** The network's score on the 10,000 test images (the model shelf's test accuracy). */
+async function runEvaluation(id: number, net: Network): Promise<void> {
   const loaded = await kernels();
   const test = await (testSet ?? cached(() => fetchPair('t10k'), (p) => (testSet = p)));
-  const { correct, total, predictions } = evaluateNetwork(net, test, loaded.kernels);
-  const mistakes: Mistake[] = [];
-  let mistakeCount = 0;
-  for (let i = 0; i < test.count; i++) {
-    if (predictions[i] === test.labels[i]) continue;
-    mistakeCount++;
-    if (mistakes.length < limit) mistakes.push({ index: i, label: test.labels[i], guess: predictions[i] });
-  }
-  const I = test.inputSize;
-  const pixels = new Uint8Array(mistakes.length * I);
-  mistakes.forEach((m, k) => pixels.set(test.images.subarray(m.index * I, (m.index + 1) * I), k * I));
-  post({ type: 'evaluated', id, correct, total, mistakes, mistakeCount, pixels }, [pixels.buffer]);
+  const { correct, total } = evaluateNetwork(net, test, loaded.kernels);
+  post({ type: 'evaluated', id, correct, total });
 }
 
 /** Every test image scored with a plain forward pass: guess and confidence for Explore's matrix and lists. */
@@ -164,17 +155,7 @@ scope.onmessage = (event) => {
     case 'stop':
       abort?.abort();
       return;
-    case 'evaluate': {
-      let net: Network;
-      try {
-        net = new Network(request.spec);
-        net.params.set(request.params);
-      } catch (e) {
-        return fail(e, request.id);
-      }
-      runEvaluation(request.id, net, request.limit).catch((e) => fail(e, request.id));
-      return;
-    }
+    case 'evaluate':
     case 'explore': {
       let net: Network;
       try {
@@ -183,7 +164,8 @@ scope.onmessage = (event) => {
       } catch (e) {
         return fail(e, request.id);
       }
-      runExplore(request.id, net).catch((e) => fail(e, request.id));
+      const run = request.type === 'evaluate' ? runEvaluation(request.id, net) : runExplore(request.id, net);
+      run.catch((e) => fail(e, request.id));
       return;
     }
   }
