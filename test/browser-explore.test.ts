@@ -14,7 +14,7 @@ import { loadKernels } from '../src/kernels/index.js';
 import { Network } from '../src/nn/network.js';
 import { Random } from '../src/random.js';
 import { train } from '../src/train/trainer.js';
-import { ARTIFACTS, openServedPage, type PageSession } from './browser-session.js';
+import { ARTIFACTS, canvasPixels, openServedPage, type PageSession } from './browser-session.js';
 
 
 /** A small ReLU/softmax net trained briefly: right on most test images, wrong on a few hundred. */
@@ -26,35 +26,17 @@ async function quickModel(): Promise<Network> {
   return net;
 }
 
-/** The little of a page's canvas that inkedShare uses (this file compiles without the DOM's types). */
-interface PageCanvas {
-  width: number;
-  height: number;
-  ownerDocument: { createElement(tag: 'canvas'): PageCanvas };
-  getContext(
-    kind: '2d',
-    options?: { willReadFrequently: boolean },
-  ): { drawImage(source: PageCanvas, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-}
-
-/** Shares of a canvas's pixels that are reddish and bluish (read from a copy, never the page's own canvas). */
-function colourShares(page: Page, selector: string): Promise<{ red: number; blue: number; width: number }> {
-  return page.locator(selector).evaluate((canvas: PageCanvas) => {
-    const copy = canvas.ownerDocument.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const context = copy.getContext('2d', { willReadFrequently: true });
-    context.drawImage(canvas, 0, 0);
-    const { data } = context.getImageData(0, 0, copy.width, copy.height);
-    let red = 0;
-    let blue = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i] - data[i + 2] > 40) red++;
-      if (data[i + 2] - data[i] > 40) blue++;
-    }
-    const n = data.length / 4;
-    return { red: red / n, blue: blue / n, width: canvas.width };
-  });
+/** Shares of a canvas's pixels that are reddish and bluish. */
+async function colourShares(page: Page, selector: string): Promise<{ red: number; blue: number; width: number }> {
+  const { width, data } = await canvasPixels(page, selector);
+  let red = 0;
+  let blue = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i] - data[i + 2] > 40) red++;
+    if (data[i + 2] - data[i] > 40) blue++;
+  }
+  const n = data.length / 4;
+  return { red: red / n, blue: blue / n, width };
 }
 
 describe('the Explore panel in Chromium', { timeout: 120_000 }, () => {

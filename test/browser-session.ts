@@ -97,3 +97,26 @@ export async function openServedPage(model: Promise<Network>, viewport: { width:
   };
   return { browser, server, page, problems, base, close };
 }
+
+/** The little of a page's canvas the tests read (test files compile without the DOM's types). */
+export interface PageCanvas {
+  width: number;
+  height: number;
+  ownerDocument: { createElement(tag: 'canvas'): PageCanvas };
+  getContext(
+    kind: '2d',
+    options?: { willReadFrequently: boolean },
+  ): { drawImage(source: PageCanvas, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+}
+
+/** The RGBA pixels of the canvas at `selector`, read from a copy (never the page's own canvas, which may be in use). */
+export async function canvasPixels(page: Page, selector: string): Promise<{ width: number; height: number; data: number[] }> {
+  return page.locator(selector).evaluate((canvas: PageCanvas) => {
+    const copy = canvas.ownerDocument.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const context = copy.getContext('2d', { willReadFrequently: true });
+    context.drawImage(canvas, 0, 0);
+    return { width: canvas.width, height: canvas.height, data: Array.from(context.getImageData(0, 0, copy.width, copy.height).data) };
+  });
+}

@@ -20,7 +20,7 @@ import { Network } from '../src/nn/network.js';
 import type { RasterImage } from '../src/data/raster.js';
 import { Random } from '../src/random.js';
 import { train } from '../src/train/trainer.js';
-import { ARTIFACTS, openServedPage, type PageSession, watchProblems } from './browser-session.js';
+import { ARTIFACTS, canvasPixels, openServedPage, type PageCanvas, type PageSession, watchProblems } from './browser-session.js';
 import { paperScene } from './paper-scenes.js';
 
 /** The pad's own coordinate range (web/src/draw-pad.ts PAD_SIZE). */
@@ -51,34 +51,12 @@ async function predicted(page: Page): Promise<string> {
   return (await page.locator('#digit').textContent())?.trim() ?? '';
 }
 
-/** The little of a page's canvas that meanBrightness uses (this file compiles without the DOM's types). */
-interface PageCanvas {
-  width: number;
-  height: number;
-  ownerDocument: { createElement(tag: 'canvas'): PageCanvas };
-  getContext(
-    kind: '2d',
-    options?: { willReadFrequently: boolean },
-  ): { drawImage(source: PageCanvas, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-}
-
-/**
- * The mean grey level (0..255) of a canvas, to tell a drawn picture from an
- * empty one. It reads a copy so that the page's own canvases are never read
- * back (Chrome warns about repeated readbacks).
- */
-function meanBrightness(page: Page, selector: string): Promise<number> {
-  return page.locator(selector).evaluate((canvas: PageCanvas) => {
-    const copy = canvas.ownerDocument.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const context = copy.getContext('2d', { willReadFrequently: true });
-    context.drawImage(canvas, 0, 0);
-    const { data } = context.getImageData(0, 0, copy.width, copy.height);
-    let sum = 0;
-    for (let i = 0; i < data.length; i += 4) sum += data[i];
-    return sum / (data.length / 4);
-  });
+/** The mean red level of the canvas at `selector` (grey pictures: their brightness), 0..255. */
+async function meanBrightness(page: Page, selector: string): Promise<number> {
+  const { data } = await canvasPixels(page, selector);
+  let sum = 0;
+  for (let i = 0; i < data.length; i += 4) sum += data[i];
+  return sum / (data.length / 4);
 }
 
 const { test: mnistTest } = loadMnist({ trainSize: 1 });
