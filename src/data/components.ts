@@ -5,46 +5,63 @@
  * cropping and the reading of a picture. Browser-safe.
  */
 
+/** A rectangle of pixels: columns x..x+width-1, rows y..y+height-1. */
+export interface PixelBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 export interface Components {
   /** Each pixel's component, 0..count-1, or -1 on paper. */
   label: Int32Array;
   count: number;
   /** Each component's ink sum. */
   mass: Float64Array;
+  /** Each component's bounding box. */
+  boxes: PixelBox[];
 }
 
 export function labelComponents(ink: ArrayLike<number>, w: number, h: number): Components {
   const label = new Int32Array(w * h).fill(-1);
+  // Each pixel is pushed once at most: a stack the size of the picture never overflows.
+  const stack = new Int32Array(w * h);
   const mass: number[] = [];
-  const stack: number[] = [];
+  const boxes: PixelBox[] = [];
   for (let start = 0; start < w * h; start++) {
-    if (ink[start] === 0 || label[start] >= 0) continue;
+    if (ink[start] <= 0 || label[start] >= 0) continue;
     const id = mass.length;
-    let sum = 0;
+    let [sum, x0, x1, y0, y1, top] = [0, w, 0, h, 0, 0];
     label[start] = id;
-    stack.push(start);
-    while (stack.length > 0) {
-      const p = stack.pop() as number;
+    stack[top++] = start;
+    while (top > 0) {
+      const p = stack[--top];
       sum += ink[p];
       const x = p % w;
       const y = (p - x) / w;
+      if (x < x0) x0 = x;
+      if (x >= x1) x1 = x + 1;
+      if (y < y0) y0 = y;
+      if (y >= y1) y1 = y + 1;
       for (let ny = Math.max(0, y - 1); ny <= Math.min(h - 1, y + 1); ny++) {
         for (let nx = Math.max(0, x - 1); nx <= Math.min(w - 1, x + 1); nx++) {
           const q = ny * w + nx;
-          if (ink[q] !== 0 && label[q] < 0) {
+          if (ink[q] > 0 && label[q] < 0) {
             label[q] = id;
-            stack.push(q);
+            stack[top++] = q;
           }
         }
       }
     }
     mass.push(sum);
+    boxes.push({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
   }
-  return { label, count: mass.length, mass: Float64Array.from(mass) };
+  return { label, count: mass.length, mass: Float64Array.from(mass), boxes };
 }
 
 /** The bounding box of the ink (> 0) in a w×h map, or null when there is none. */
-export function inkBounds(ink: ArrayLike<number>, w: number, h: number): { x: number; y: number; width: number; height: number } | null {
+export function inkBounds(ink: ArrayLike<number>, w: number, h: number): PixelBox | null {
   let x0 = w;
   let x1 = -1;
   let y0 = h;

@@ -317,24 +317,10 @@ function borderValues(grey: ArrayLike<number>, w: number, h: number): Float32Arr
  * dust holds no digit.
  */
 function removeStrayMarks(ink: Float32Array, w: number, h: number): void {
-  const { label, count, mass } = labelComponents(ink, w, h);
+  const { label, count, mass, boxes } = labelComponents(ink, w, h);
   const edges = pageEdges(label, count, w, h);
-  const x0 = new Int32Array(count).fill(w);
-  const x1 = new Int32Array(count).fill(-1);
-  const y0 = new Int32Array(count).fill(h);
-  const y1 = new Int32Array(count).fill(-1);
-  for (let p = 0; p < w * h; p++) {
-    const c = label[p];
-    if (c < 0) continue;
-    const x = p % w;
-    const y = (p - x) / w;
-    x0[c] = Math.min(x0[c], x);
-    x1[c] = Math.max(x1[c], x);
-    y0[c] = Math.min(y0[c], y);
-    y1[c] = Math.max(y1[c], y);
-  }
   const minSide = Math.max(3, MIN_MARK_FRACTION * Math.min(w, h));
-  const extent = (c: number) => Math.max(x1[c] - x0[c], y1[c] - y0[c]) + 1;
+  const extent = (c: number) => Math.max(boxes[c].width, boxes[c].height);
   let largest = 0;
   let widest = 0;
   for (let c = 0; c < count; c++) {

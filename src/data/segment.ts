@@ -27,14 +27,10 @@
  * whose digits touch are read right 93% of the time instead of 98%.
  * Pure arithmetic, browser-safe.
  */
+import { labelComponents, type PixelBox } from './components.js';
 
 /** A rectangle of the ink map, in pixels: columns x..x+width-1, rows y..y+height-1. */
-export interface InkBox {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type InkBox = PixelBox;
 
 export interface DigitRegion {
   /** The bounding box of this digit's ink. */
@@ -137,39 +133,10 @@ interface Piece extends DigitRegion {
   aspect: number;
 }
 
-/** Label the 8-connected blobs of ink > 0 (flood fill with an explicit stack: images reach 1024²). */
+/** The 8-connected blobs of ink > 0, as components.ts labels them. */
 function labelBlobs(ink: Float32Array, w: number, h: number): { label: Int32Array; blobs: Blob[] } {
-  const label = new Int32Array(w * h).fill(-1);
-  const stack = new Int32Array(w * h);
-  const blobs: Blob[] = [];
-  for (let start = 0; start < w * h; start++) {
-    if (ink[start] <= 0 || label[start] >= 0) continue;
-    const id = blobs.length;
-    let [x0, x1, y0, y1, mass, top] = [w, 0, h, 0, 0, 0];
-    label[start] = id;
-    stack[top++] = start;
-    while (top > 0) {
-      const p = stack[--top];
-      const x = p % w;
-      const y = (p - x) / w;
-      mass += ink[p];
-      if (x < x0) x0 = x;
-      if (x >= x1) x1 = x + 1;
-      if (y < y0) y0 = y;
-      if (y >= y1) y1 = y + 1;
-      for (let ny = Math.max(0, y - 1); ny <= Math.min(h - 1, y + 1); ny++) {
-        for (let nx = Math.max(0, x - 1); nx <= Math.min(w - 1, x + 1); nx++) {
-          const q = ny * w + nx;
-          if (ink[q] > 0 && label[q] < 0) {
-            label[q] = id;
-            stack[top++] = q;
-          }
-        }
-      }
-    }
-    blobs.push({ id, box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 }, mass });
-  }
-  return { label, blobs };
+  const { label, mass, boxes } = labelComponents(ink, w, h);
+  return { label, blobs: boxes.map((box, id) => ({ id, box, mass: mass[id] })) };
 }
 
 /** A blob's own ink, cropped to its box (other blobs' ink inside the box left at 0). */
