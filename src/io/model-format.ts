@@ -18,6 +18,7 @@ import { Network, type NetworkSpec, sizesProblem } from '../nn/network.js';
 import { VERSION } from '../version.js';
 import { checksumProblem, crc32OfNumbers, decodeNumbers, encodeNumbers, formatChecksum, isObject } from './encoding.js';
 import { MNIST_INPUTS } from '../data/image.js';
+import { readTrainingRecord, type TrainingRecord } from './training-record.js';
 
 export const MODEL_FORMAT = 'digitnet-model';
 /**
@@ -42,8 +43,8 @@ export interface Accuracy {
 
 /** What a model file says besides the parameters. */
 export interface ModelInfo {
-  /** The training configuration (TrainConfig), as recorded. */
-  training?: Record<string, unknown>;
+  /** What the run that made it recorded: its configuration, data and labels. */
+  training?: TrainingRecord;
   validation?: Accuracy & { epoch?: number };
   test?: Accuracy;
   /** The DigitNet version that wrote it (absent for network2 files). */
@@ -147,7 +148,7 @@ function parseDigitNet(json: Record<string, unknown>, fail: Fail): LoadedModel {
   const damaged = checksumProblem(json.checksum, crc32OfNumbers(net.params));
   if (damaged) fail(damaged);
   const info: ModelInfo = { digitnet: typeof json.digitnet === 'string' ? json.digitnet : undefined };
-  if (isObject(json.training)) info.training = json.training;
+  if (isObject(json.training)) info.training = readTrainingRecord(json.training);
   if (isAccuracy(json.validation)) info.validation = json.validation as ModelInfo['validation'];
   if (isAccuracy(json.test)) info.test = json.test;
   if (typeof json.savedAt === 'string') info.savedAt = json.savedAt;

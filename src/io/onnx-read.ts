@@ -14,6 +14,7 @@ import { isObject } from './encoding.js';
 import type { Accuracy, LoadedModel, ModelInfo } from './model-format.js';
 import { type ActivationStep, type ChainOptions, type LinearStep, readChain, type Step } from './onnx-graph.js';
 import { int64, META, type ModelProto, NORMALIZE_PREFIX, onnxClasses, PRODUCER } from './onnx-schema.js';
+import { readTrainingRecord } from './training-record.js';
 import type { Fail } from './onnx-tensor.js';
 
 /** Parse an ONNX model; `name` (the file) prefixes every error message. */
@@ -139,7 +140,7 @@ function infoOf(meta: Map<string, string>, model: ModelProto): ModelInfo {
   const training = json(META.training);
   const validation = accuracy(META.validation);
   const test = accuracy(META.test);
-  if (training) info.training = training;
+  if (training) info.training = readTrainingRecord(training);
   if (validation) info.validation = validation;
   if (test) info.test = { correct: test.correct, total: test.total };
   if (meta.has(META.savedAt)) info.savedAt = meta.get(META.savedAt);

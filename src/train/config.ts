@@ -11,7 +11,7 @@ import { type CostName, isCostName } from '../nn/costs.js';
 import { checkSpec, type InitName, INIT_NAMES, type NetworkSpec } from '../nn/network.js';
 import { scaledDistortion } from '../data/augment.js';
 import { checkTrainOptions, type TrainOptions } from './trainer.js';
-import type { Schedule } from './schedule.js';
+import { formatSchedule, type Schedule } from './schedule.js';
 
 export interface TrainConfig {
   /** Layer sizes, input first. */
@@ -152,6 +152,24 @@ export function trainOptionsOf(
   const augmentation =
     config.augment > 0 || pens > 0 || styles > 0 ? { distortion: { ...scaledDistortion(config.augment), pens, styles }, seed: config.seed } : null;
   return { epochs, batchSize, eta, l2, momentum, nesterov, schedule, earlyStop, augmentation };
+}
+
+/** "sigmoid, quadratic cost, 50 epochs, batch 10, eta 1.3, seed 1", and whatever else is set: a run's header, a shelf's recipe. */
+export function describeConfig(c: TrainConfig): string {
+  const sameEverywhere = c.hidden.every((a) => a === c.output);
+  const activations = sameEverywhere ? c.output : `${c.hidden.join('/')} hidden, ${c.output} output`;
+  const parts = [`${activations}, ${c.cost} cost`, `${c.epochs} epoch${c.epochs === 1 ? '' : 's'}, batch ${c.batchSize}, eta ${c.eta}`];
+  if (c.init !== 'large') parts.push(`${c.init} init`);
+  if (c.l2) parts.push(`L2 ${c.l2}`);
+  if (c.momentum) parts.push(`${c.nesterov ? 'Nesterov ' : ''}momentum ${c.momentum}`);
+  if (c.schedule.kind !== 'none') parts.push(`schedule ${formatSchedule(c.schedule)}`);
+  if (c.earlyStop) parts.push(`early stop ${c.earlyStop}`);
+  if (c.augment) parts.push(`augment ${c.augment}`);
+  if (c.pens) parts.push(`pens ${c.pens}`);
+  if (c.styles) parts.push(`styles ${c.styles}`);
+  if (c.nonDigits) parts.push(`${c.nonDigits} non-digits`);
+  parts.push(`seed ${c.seed}`);
+  return parts.join(', ');
 }
 
 /**

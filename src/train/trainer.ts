@@ -149,8 +149,51 @@ export function checkTrainOptions(o: Pick<TrainOptions, 'epochs' | 'batchSize' |
 /**
  * Train `net` in place. On return its params are those after the last epoch,
  * or the best epoch's when early stopping was asked for.
+ *
+ * The algorithm, step by step: each epoch shuffles the training set and runs
+ * SGD over its mini-batches (`trainEpoch`); then the epoch is closed
+ * (`closeEpoch`): scored on the validation set, checked for divergence, the
+ * best kept, η scheduled, a checkpoint emitted. At the end the test set is
+ * scored (`finishRun`).
  */
 export async function train(net: Network, data: TrainData, options: TrainOptions): Promise<TrainResult> {
+  checkTrainInputs(net, data, options);
+  const run = startRun(net, data, options);
+  try {
+    for (let epoch = run.state.epoch; epoch < options.epochs && !run.result.stoppedEarly; epoch++) {
+      const seconds = await trainEpoch(run, epoch);
+      if (seconds === null) break; // stopped by the signal
+      closeEpoch(run, epoch, seconds);
+    }
+    finishRun(run);
+    return run.result;
+  } finally {
+    run.engine.dispose();
+  }
+}
+
+/** What one run carries from step to step. */
+interface Run {
+  net: Network;
+  data: TrainData;
+  options: TrainOptions;
+  emit: (event: TrainEvent) => void;
+  engine: TrainingEngine;
+  state: TrainState;
+  result: TrainResult;
+  /** The epoch's shuffled order of the training examples. */
+  order: Uint32Array;
+  /** Examples per chunk between progress events (whole mini-batches). */
+  chunk: number;
+  /** The epoch's distorted training images, when augmenting. */
+  augmented: Uint8Array | null;
+  predictions: Uint8Array;
+  /** Room for the parameters when checking they are finite. */
+  scratch: Float64Array;
+}
+
+/** The data fits the network, the batch the data, and a checkpoint the run. */
+function checkTrainInputs(net: Network, data: TrainData, options: TrainOptions): void {
   checkTrainOptions(options);
   if (data.train.inputSize !== net.inputSize) {
     throw new UsageError(`the network takes ${net.inputSize} inputs but the data has ${data.train.inputSize}`);
@@ -161,14 +204,15 @@ export async function train(net: Network, data: TrainData, options: TrainOptions
   if (options.augmentation && !Number.isInteger(Math.sqrt(data.train.inputSize))) {
     throw new UsageError(`augmentation needs square images; these have ${data.train.inputSize} pixels`);
   }
-  const emit = options.onEvent ?? (() => {});
-  const schedule = options.schedule ?? { kind: 'none' };
-  const momentum = options.momentum ?? 0;
   const N = data.train.count;
   if (options.batchSize > N) throw new UsageError(`batch size ${options.batchSize} is larger than the training set (${N} examples)`);
-  const resume = options.resume;
-  if (resume) checkResumable(resume, net, N);
+  if (options.resume) checkResumable(options.resume, net, N);
+}
 
+/** The state at epoch 0, or a checkpoint's restored (the rng and the weights too); an engine bound to it. */
+function startRun(net: Network, data: TrainData, options: TrainOptions): Run {
+  const resume = options.resume;
+  const N = data.train.count;
   const state: TrainState = resume
     ? { ...resume, history: [...resume.history] }
     : {
@@ -188,7 +232,7 @@ export async function train(net: Network, data: TrainData, options: TrainOptions
     options.rng.setState(resume.rng);
     net.params.set(resume.params);
   }
-
+  const momentum = options.momentum ?? 0;
   const engine = options.kernels.createEngine(net, data.train, {
     batchSize: options.batchSize,
     eta: state.schedule.eta,
@@ -196,119 +240,137 @@ export async function train(net: Network, data: TrainData, options: TrainOptions
     momentum,
     nesterov: options.nesterov ?? false,
   });
-  try {
-    if (resume?.velocity && momentum > 0) engine.writeVelocity(resume.velocity);
-    const result: TrainResult = { epochs: state.history, best: state.best, test: null, aborted: false, stoppedEarly: false };
-    const order = new Uint32Array(N);
-    const scratch = new Float64Array(net.params.length);
-    const chunk = Math.ceil(CHUNK / options.batchSize) * options.batchSize;
-    const augmentation = options.augmentation ?? null;
-    const augmented = augmentation ? new Uint8Array(N * data.train.inputSize) : null;
-    const predictions = new Uint8Array(Math.max(data.validation.count, data.test?.count ?? 0, options.monitorTrainingCost ? N : 0));
+  if (resume?.velocity && momentum > 0) engine.writeVelocity(resume.velocity);
+  const evaluated = Math.max(data.validation.count, data.test?.count ?? 0, options.monitorTrainingCost ? N : 0);
+  return {
+    net,
+    data,
+    options,
+    emit: options.onEvent ?? (() => {}),
+    engine,
+    state,
+    result: { epochs: state.history, best: state.best, test: null, aborted: false, stoppedEarly: false },
+    order: new Uint32Array(N),
+    chunk: Math.ceil(CHUNK / options.batchSize) * options.batchSize,
+    augmented: options.augmentation ? new Uint8Array(N * data.train.inputSize) : null,
+    predictions: new Uint8Array(evaluated),
+    scratch: new Float64Array(net.params.length),
+  };
+}
 
-    /** The state as it stands, copied so later training cannot change it. */
-    const snapshot = (epoch: number, position: number, elapsed: number): TrainState => {
-      const params = new Float64Array(net.params.length);
-      engine.readParams(params);
-      let velocity: Float64Array | null = null;
-      if (momentum > 0) {
-        velocity = new Float64Array(net.params.length);
-        engine.readVelocity(velocity);
-      }
-      return {
-        epoch,
-        position,
-        order: position > 0 ? order.slice() : null,
-        elapsed,
-        rng: options.rng.getState(),
-        params,
-        velocity,
-        schedule: { ...state.schedule },
-        history: [...result.epochs],
-        best: result.best && { ...result.best },
-        bestParams: state.bestParams && state.bestParams.slice(),
-      };
-    };
-
-    for (let epoch = state.epoch; epoch < options.epochs && !result.stoppedEarly; epoch++) {
-      let from = 0;
-      let elapsed = 0;
-      if (resume && epoch === resume.epoch && resume.position > 0) {
-        order.set(resume.order!);
-        from = resume.position;
-        elapsed = resume.elapsed;
-      } else {
-        for (let i = 0; i < N; i++) order[i] = i;
-        options.rng.shuffle(order);
-      }
-      const eta = state.schedule.eta;
-      engine.setLearningRate(eta);
-      let t0 = performance.now();
-      if (augmentation && augmented) {
-        // Done again for a resumed epoch: the distortions depend on (seed, epoch) only.
-        distortEpoch(data.train, augmented, augmentation.distortion, augmentation.seed, epoch);
-        engine.setTrainImages(augmented);
-      }
-      while (from < N) {
-        if (options.signal?.aborted) {
-          result.aborted = true;
-          emit({ type: 'checkpoint', state: snapshot(epoch, from, elapsed + (performance.now() - t0) / 1000) });
-          break;
-        }
-        const to = Math.min(N, from + chunk);
-        engine.trainBatches(order, from, to);
-        from = to;
-        emit({ type: 'progress', epoch, done: to, total: N });
-        const beforeYield = performance.now();
-        await yieldToEventLoop();
-        t0 += performance.now() - beforeYield; // time spent outside training (drawing, other tasks) is not training time
-      }
-      if (result.aborted) break;
-      const t1 = performance.now();
-      const { correct, cost } = score(engine, data.validation, predictions);
-      const t2 = performance.now();
-      engine.readParams(scratch);
-      if (!Number.isFinite(cost) || !scratch.every(Number.isFinite)) {
-        throw new DigitNetError(`training diverged in epoch ${epoch}: the weights are no longer finite numbers; try a smaller learning rate (now ${eta})`);
-      }
-      const event: EpochEvent = {
-        type: 'epoch',
-        epoch,
-        correct,
-        total: data.validation.count,
-        seconds: elapsed + (t1 - t0) / 1000,
-        evalSeconds: (t2 - t1) / 1000,
-        validationCost: cost / data.validation.count,
-        eta,
-      };
-      if (options.monitorTrainingCost) event.trainCost = engine.evaluate(data.train, predictions) / N;
-      result.epochs.push(event);
-      const improved = !result.best || correct > result.best.correct;
-      if (improved) {
-        result.best = { epoch, correct, total: event.total };
-        if (options.earlyStop) {
-          state.bestParams ??= new Float64Array(net.params.length);
-          engine.readParams(state.bestParams);
-        }
-      }
-      state.schedule = nextEta(schedule, state.schedule, epoch, improved);
-      if (options.earlyStop && state.schedule.sinceImprovement >= options.earlyStop) result.stoppedEarly = true;
-      // The checkpoint first: once a caller has announced the epoch, its state is already safe.
-      emit({ type: 'checkpoint', state: snapshot(result.stoppedEarly ? options.epochs : epoch + 1, 0, 0) });
-      emit(event);
-    }
-
-    if (options.earlyStop && state.bestParams && !result.aborted) engine.writeParams(state.bestParams);
-    engine.readParams(net.params);
-    if (data.test && !result.aborted) {
-      const { correct } = score(engine, data.test, predictions);
-      result.test = { type: 'test', correct, total: data.test.count };
-      emit(result.test);
-    }
-    return result;
-  } finally {
-    engine.dispose();
+/**
+ * One epoch of SGD: a fresh shuffle (or a resumed epoch's order), the
+ * mini-batches in chunks with a progress event and a yield to the event loop
+ * after each. Returns the epoch's training seconds, or null when the signal
+ * stopped it (a checkpoint event then holds the state to resume from).
+ */
+async function trainEpoch(run: Run, epoch: number): Promise<number | null> {
+  const { engine, order, options } = run;
+  const N = run.data.train.count;
+  const resume = options.resume;
+  let from = 0;
+  let elapsed = 0;
+  if (resume && epoch === resume.epoch && resume.position > 0) {
+    order.set(resume.order!);
+    from = resume.position;
+    elapsed = resume.elapsed;
+  } else {
+    for (let i = 0; i < N; i++) order[i] = i;
+    options.rng.shuffle(order);
   }
+  engine.setLearningRate(run.state.schedule.eta);
+  let t0 = performance.now();
+  if (options.augmentation && run.augmented) {
+    // Done again for a resumed epoch: the distortions depend on (seed, epoch) only.
+    distortEpoch(run.data.train, run.augmented, options.augmentation.distortion, options.augmentation.seed, epoch);
+    engine.setTrainImages(run.augmented);
+  }
+  while (from < N) {
+    if (options.signal?.aborted) {
+      run.result.aborted = true;
+      run.emit({ type: 'checkpoint', state: snapshot(run, epoch, from, elapsed + (performance.now() - t0) / 1000) });
+      return null;
+    }
+    const to = Math.min(N, from + run.chunk);
+    engine.trainBatches(order, from, to);
+    from = to;
+    run.emit({ type: 'progress', epoch, done: to, total: N });
+    const beforeYield = performance.now();
+    await yieldToEventLoop();
+    t0 += performance.now() - beforeYield; // time spent outside training (drawing, other tasks) is not training time
+  }
+  return elapsed + (performance.now() - t0) / 1000;
+}
+
+/**
+ * After an epoch: score the validation set, refuse weights that are no longer
+ * finite, keep the best epoch (its weights too when stopping early), set the
+ * next η, decide on early stopping, and emit the checkpoint, then the epoch.
+ */
+function closeEpoch(run: Run, epoch: number, seconds: number): void {
+  const { engine, data, options, state, result } = run;
+  const eta = state.schedule.eta;
+  const t1 = performance.now();
+  const { correct, cost } = score(engine, data.validation, run.predictions);
+  const evalSeconds = (performance.now() - t1) / 1000;
+  engine.readParams(run.scratch);
+  if (!Number.isFinite(cost) || !run.scratch.every(Number.isFinite)) {
+    throw new DigitNetError(`training diverged in epoch ${epoch}: the weights are no longer finite numbers; try a smaller learning rate (now ${eta})`);
+  }
+  const total = data.validation.count;
+  const event: EpochEvent = { type: 'epoch', epoch, correct, total, seconds, evalSeconds, validationCost: cost / total, eta };
+  if (options.monitorTrainingCost) event.trainCost = engine.evaluate(data.train, run.predictions) / data.train.count;
+  result.epochs.push(event);
+  const improved = !result.best || correct > result.best.correct;
+  if (improved) {
+    result.best = { epoch, correct, total };
+    if (options.earlyStop) {
+      state.bestParams ??= new Float64Array(run.net.params.length);
+      engine.readParams(state.bestParams);
+    }
+  }
+  state.schedule = nextEta(options.schedule ?? { kind: 'none' }, state.schedule, epoch, improved);
+  if (options.earlyStop && state.schedule.sinceImprovement >= options.earlyStop) result.stoppedEarly = true;
+  // The checkpoint first: once a caller has announced the epoch, its state is already safe.
+  run.emit({ type: 'checkpoint', state: snapshot(run, result.stoppedEarly ? options.epochs : epoch + 1, 0, 0) });
+  run.emit(event);
+}
+
+/** The network takes the engine's final (or, stopping early, best) weights; the test set is scored. */
+function finishRun(run: Run): void {
+  const { engine, data, options, state, result } = run;
+  if (options.earlyStop && state.bestParams && !result.aborted) engine.writeParams(state.bestParams);
+  engine.readParams(run.net.params);
+  if (data.test && !result.aborted) {
+    const { correct } = score(engine, data.test, run.predictions);
+    result.test = { type: 'test', correct, total: data.test.count };
+    run.emit(result.test);
+  }
+}
+
+/** The state as it stands, copied so later training cannot change it. */
+function snapshot(run: Run, epoch: number, position: number, elapsed: number): TrainState {
+  const { engine, net, options, state, result } = run;
+  const params = new Float64Array(net.params.length);
+  engine.readParams(params);
+  let velocity: Float64Array | null = null;
+  if ((options.momentum ?? 0) > 0) {
+    velocity = new Float64Array(net.params.length);
+    engine.readVelocity(velocity);
+  }
+  return {
+    epoch,
+    position,
+    order: position > 0 ? run.order.slice() : null,
+    elapsed,
+    rng: options.rng.getState(),
+    params,
+    velocity,
+    schedule: { ...state.schedule },
+    history: [...result.epochs],
+    best: result.best && { ...result.best },
+    bestParams: state.bestParams && state.bestParams.slice(),
+  };
 }
 
 function checkResumable(s: TrainState, net: Network, N: number): void {
