@@ -1,16 +1,14 @@
 // Train a small network on 1,000 MNIST digits, save it, load it back and read a test digit.
-import { answerDigit, evaluateNetwork, inputOf, loadKernels, loadMnist, loadModel, Network, preset, Random, saveModel, specOf, train, trainOptionsOf, type TrainConfig } from 'digitnet';
+import { answerDigit, evaluateNetwork, inputOf, loadKernels, loadMnist, loadModel, preset, runTraining, saveModel, trainingRecord, type TrainConfig } from 'digitnet';
 
 const config: TrainConfig = { ...preset('best'), layers: [784, 30, 10], epochs: 1 };
 const data = loadMnist({ trainSize: 1000 }); // the bundled MNIST: 1,000 to train, 10,000 to validate, 10,000 to test
-const rng = new Random(config.seed);
-const net = Network.create(specOf(config), rng, config.init);
 const kernels = await loadKernels('wasm', (why) => console.error(why)); // falls back to the reference kernels
-const result = await train(net, data, {
-  ...trainOptionsOf(config), kernels, rng, signal: AbortSignal.timeout(60_000),
+const { net, best } = await runTraining(config, data, {
+  kernels, signal: AbortSignal.timeout(60_000),
   onEvent: (e) => { if (e.type === 'epoch') console.error(`epoch ${e.epoch}: ${e.correct} / ${e.total}`); },
 });
-saveModel('model.json', net, { training: { ...config }, validation: result.best ?? undefined });
+saveModel('model.json', net, { training: trainingRecord(config, { trainSize: 1000 }), validation: best ?? undefined });
 const loaded = loadModel('model.json').network;
 const { correct, total, confusion } = evaluateNetwork(loaded, data.test, kernels);
 const input = inputOf(data.test, 0);

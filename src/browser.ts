@@ -195,7 +195,25 @@ export {
   outputsOf,
   /** The strongest augmentation allowed: 2. */
   MAX_AUGMENT,
+  /** A config in words: "sigmoid, quadratic cost, 50 epochs, batch 10, eta 1.3, seed 1". */
+  describeConfig,
 } from './train/config.js';
+export {
+  /** Train the network a TrainConfig describes (seeded by its seed) on data, from scratch or a checkpoint's state. */
+  runTraining,
+  /** runTraining's options: kernels, and optionally `onEvent`, `signal`, `resume`, `monitorTrainingCost`. */
+  type RunOptions,
+  /** What runTraining returns: train()'s result and the trained network. */
+  type RunResult,
+  /** Data with a config's drawn non-digits added to training as one more class. */
+  withNonDigitClass,
+} from './train/run.js';
+export {
+  /** What a model file records of its training: the config, the data, the labels, a fine-tuning. */
+  type TrainingRecord,
+  /** The TrainingRecord of a run of a config, to pass to saveModel as `training`. */
+  trainingRecord,
+} from './io/training-record.js';
 export {
   /** A learning-rate schedule: none, step (every N epochs × factor) or plateau (after N epochs without improvement × factor). */
   type Schedule,
