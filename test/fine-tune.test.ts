@@ -1,11 +1,18 @@
-/** `digitnet train --fine-tune`: one writer's pictures, the shipped model, a short run. */
+/**
+ * `digitnet train --fine-tune`: one writer's pictures, the shipped model, a
+ * short run; and the same digits as a CSV of 28×28 inputs (what the web
+ * page exports) fine-tune exactly as the pictures do.
+ */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
+import { listPictures } from '../src/cli/fine-tune.js';
+import { decodeImageFile } from '../src/cli/predict-image.js';
+import { toMnistInput } from '../src/data/image.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { loadModel } from '../src/io/model-file.js';
-import { runCli, withTempDir } from './helpers.js';
+import { runCli, withTempDir, withTempDirAsync } from './helpers.js';
 import { writeWriterFolder } from './writer-digits.js';
 
 const MODEL = new URL('../../models/default.json', import.meta.url).pathname;
@@ -82,4 +89,51 @@ test('--fine-tune refuses --resume and --preset, and needs --save', () => {
   const r = runCli(['train', '--fine-tune', MODEL, '--data', '.']);
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /needs --save/);
+});
+
+/** The pictures in `dir`, read as fine-tuning reads them, as a CSV of label,pixel0,…,pixel783 (the web page's export). */
+async function inputsCsv(dir: string): Promise<string> {
+  const header = ['label', ...Array.from({ length: 784 }, (_, k) => `pixel${k}`)].join(',');
+  const rows: string[] = [];
+  for (const { file, label } of listPictures(dir)) {
+    const input = toMnistInput(await decodeImageFile(file), { name: file });
+    rows.push([label, ...Array.from(input, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255))].join(','));
+  }
+  return [header, ...rows].join('\n') + '\n';
+}
+
+test('a CSV of the same digits as 28×28 inputs fine-tunes exactly as the pictures do', async () => {
+  await withTempDirAsync(async (dir) => {
+    const pictures = join(dir, 'mine');
+    mkdirSync(pictures);
+    writeWriterFolder(loadMnist().test, pictures, 2);
+    const csv = join(dir, 'my-digits.csv');
+    writeFileSync(csv, await inputsCsv(pictures));
+    const run = (data: string, save: string) => runCli(['train', '--fine-tune', MODEL, '--data', data, '--save', join(dir, save), '--epochs', '2', '--seed', '2']);
+    const fromPictures = run(pictures, 'a.json');
+    const fromCsv = run(csv, 'b.json');
+    assert.equal(fromCsv.status, 0, fromCsv.stderr);
+    assert.equal(fromCsv.stderr, '');
+    const same = (out: string, data: string, save: string) => out.replaceAll(data, 'DATA').replaceAll(join(dir, save), 'SAVED');
+    assert.equal(same(fromCsv.stdout, csv, 'b.json'), same(fromPictures.stdout, pictures, 'a.json'));
+    assert.match(fromCsv.stdout, /on 20 pictures from .*my-digits\.csv: 10 to tune on, 10 held out; 2 epochs of 2000/);
+    assert.deepEqual(loadModel(join(dir, 'b.json')).network.params, loadModel(join(dir, 'a.json')).network.params);
+  });
+});
+
+test('a CSV without labels, or with a label that is no digit, is refused in one line', () => {
+  withTempDir((dir) => {
+    const pixels = new Array<number>(784).fill(0).join(',');
+    const cases: [string, string, RegExp][] = [
+      ['unlabelled.csv', `${pixels}\n`, /unlabelled\.csv: no label column/],
+      ['twelve.csv', `12,${pixels}\n`, /twelve\.csv line 1: label 12 is outside/],
+    ];
+    for (const [name, text, expected] of cases) {
+      writeFileSync(join(dir, name), text);
+      const r = runCli(['train', '--fine-tune', MODEL, '--data', join(dir, name), '--save', join(dir, 'x.json')]);
+      assert.equal(r.status, 1, `${basename(name)}: ${r.stderr}`);
+      assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, expected);
+    }
+  });
 });

@@ -14,6 +14,15 @@ export interface Dataset {
   classes: number;
 }
 
+/** What a checkpoint or model file records of the data a run trained on, to refuse resuming on other data. */
+export interface DataFingerprint {
+  train: number;
+  validation: number;
+  test: number;
+  /** SHA-256 (hex) of the images and labels of the three parts, in order. */
+  sha256: string;
+}
+
 /** Example n's input scaled to [0, 1], written into `out` (length I). */
 export function inputOf(ds: Dataset, n: number, out: Float64Array | Float32Array = new Float64Array(ds.inputSize)): Float64Array | Float32Array {
   const I = ds.inputSize;

@@ -15,7 +15,7 @@ import { constants, gunzipSync, type ZlibOptions } from 'node:zlib';
 import { DigitNetError } from '../errors.js';
 import { readFileCapped, sizeText } from '../io/read-text.js';
 import { type ClassLabels, classRange, describeLabels, toClasses } from './classes.js';
-import type { Dataset } from './dataset.js';
+import type { DataFingerprint, Dataset } from './dataset.js';
 import { declaredIdxLength, type IdxImages, isGzip, parseIdxImages } from './idx.js';
 import { CLASSES, datasetFromIdx, splitTrainValidation, VALIDATION_SIZE } from './mnist-split.js';
 
@@ -116,14 +116,7 @@ function split(all: Dataset, options: LoadOptions): { train: Dataset; validation
   }
 }
 
-/** What a checkpoint records of the data it trained on, to refuse resuming on other data. */
-export interface DataFingerprint {
-  train: number;
-  validation: number;
-  test: number;
-  /** SHA-256 (hex) of the images and labels of the three parts, in order. */
-  sha256: string;
-}
+export type { DataFingerprint } from './dataset.js';
 
 /** Of MNIST's three parts, or of a CSV's two (test null: a single file has no test part, which counts 0). */
 export function fingerprintOf(data: { train: Dataset; validation: Dataset; test: Dataset | null }): DataFingerprint {

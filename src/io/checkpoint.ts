@@ -7,7 +7,7 @@
  * parameters and velocities, and the data is recorded by absolute folder and
  * fingerprint, so a resume never goes on from damaged numbers or other data.
  */
-import type { DataFingerprint } from '../data/mnist.js';
+import type { DataFingerprint } from '../data/dataset.js';
 import { DigitNetError, shown } from '../errors.js';
 import type { KernelsName } from '../kernels/types.js';
 import { parameterCount } from '../nn/network.js';

@@ -8,7 +8,7 @@
  * (no weight depends on it), so a bad field is left out rather than refused.
  */
 import type { ClassLabels } from '../data/classes.js';
-import type { DataFingerprint } from '../data/mnist.js';
+import type { DataFingerprint } from '../data/dataset.js';
 import type { TrainConfig } from '../train/config.js';
 import { formatSchedule } from '../train/schedule.js';
 import { isObject } from './encoding.js';

@@ -2,12 +2,14 @@
  * The messages between the page and its worker (worker.ts), typed once for
  * both sides. The page asks the worker to train a network or to find the test
  * images a network gets wrong; the worker answers with events. Parameters
- * travel as Float64Array in the Network.params layout.
+ * travel as Float64Array in the Network.params layout. Fine-tuning on the
+ * person's digits follows the library's recipe (src/train/fine-tune.ts).
  */
 import { UsageError } from '../../src/errors.js';
 import type { ActivationName } from '../../src/nn/activations.js';
 import { MAX_LAYER_SIZE, type NetworkSpec, sizesProblem } from '../../src/nn/network.js';
 import { checkConfig, normalizeConfig, preset, type TrainConfig } from '../../src/train/config.js';
+import type { FineTuneScores, FineTuneSettings } from '../../src/train/fine-tune.js';
 
 /** The hidden-layer activations the Train panel offers (softmax only ends a network). */
 export const HIDDEN_ACTIVATIONS: readonly ActivationName[] = ['relu', 'leaky-relu', 'tanh', 'sigmoid'];
@@ -73,7 +75,15 @@ export type WorkerRequest =
   | { type: 'stop' }
   | { type: 'evaluate'; id: number; spec: NetworkSpec; params: Float64Array }
   /** Score every test image for Explore: an `explored` reply with each one's label, guess and confidence. */
-  | { type: 'explore'; id: number; spec: NetworkSpec; params: Float64Array };
+  | { type: 'explore'; id: number; spec: NetworkSpec; params: Float64Array }
+  /** Fine-tune a copy of the network on the person's digits mixed with MNIST: `fine-tune-…` replies, then `fine-tuned`. */
+  | { type: 'fine-tune'; id: number; spec: NetworkSpec; params: Float64Array; digits: PersonDigits };
+
+/** The person's labelled drawings: count×784 inputs in 0..1, as the pad's network saw them, and their digits. */
+export interface PersonDigits {
+  inputs: Float32Array;
+  labels: Uint8Array;
+}
 
 /** The first layer's weights of the first `units` hidden units, units×inputs row-major. */
 export interface FirstLayerWeights {
@@ -111,5 +121,18 @@ export type WorkerReply =
       confidence: Float32Array;
       /** All test images, total×784 bytes. */
       images: Uint8Array;
+    }
+  | { type: 'fine-tune-started'; id: number; settings: FineTuneSettings; tuned: number; heldOut: number; mixed: number; before: FineTuneScores }
+  | { type: 'fine-tune-epoch'; id: number; epoch: number; epochs: number }
+  | {
+      type: 'fine-tuned';
+      id: number;
+      spec: NetworkSpec;
+      params: Float64Array;
+      settings: FineTuneSettings;
+      tuned: number;
+      heldOut: number;
+      before: FineTuneScores;
+      after: FineTuneScores;
     }
   | { type: 'error'; text: string; id?: number };

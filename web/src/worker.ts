@@ -1,20 +1,25 @@
 /**
  * The page's Web Worker: trains a network with the library's own trainer
- * and kernels, and finds the test images a network gets wrong, so the page
- * stays responsive. It fetches MNIST itself (once) and answers with the
- * messages of worker-protocol.ts. One training run at a time; `stop` aborts
- * it where the trainer next checks (between chunks of mini-batches).
+ * and kernels, fine-tunes one on the person's own digits (the library's
+ * recipe, src/train/fine-tune.ts, as `digitnet train --fine-tune`), and
+ * finds the test images a network gets wrong, so the page stays responsive. It fetches MNIST itself (once) and answers with the
+ * messages of worker-protocol.ts. One training or fine-tuning run at a time;
+ * `stop` aborts it where the trainer next checks (between chunks of
+ * mini-batches).
  */
 import type { Dataset } from '../../src/data/dataset.js';
-import { argmax, Network } from '../../src/nn/network.js';
+import { MNIST_INPUTS } from '../../src/data/image.js';
+import { VALIDATION_SIZE } from '../../src/data/mnist-split.js';
+import { argmax, Network, type NetworkSpec } from '../../src/nn/network.js';
 import { probabilitiesOf } from '../../src/nn/probabilities.js';
 import { Random } from '../../src/random.js';
 import { specOf, trainOptionsOf } from '../../src/train/config.js';
 import { evaluateNetwork } from '../../src/train/evaluate.js';
+import { datasetOfInputs, fineTune, fineTuneSettings } from '../../src/train/fine-tune.js';
 import { train } from '../../src/train/trainer.js';
 import { fetchPair, splitTraining } from './browser-mnist.js';
 import { type LoadedKernels, loadBrowserKernels } from './browser-kernels.js';
-import { configOf, type FirstLayerWeights, type TrainSettings, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
+import { configOf, type FirstLayerWeights, type PersonDigits, type TrainSettings, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 /** The worker's global scope, typed by hand: the DOM library types `self` as a Window. */
 const scope = self as unknown as {
@@ -53,6 +58,16 @@ function cached(get: () => Promise<Dataset>, keep: (p: Promise<Dataset> | null) 
   return p;
 }
 
+/** MNIST's 60,000 training images (the first 50,000 train, the last 10,000 validate), fetched once. */
+function trainingImages(): Promise<Dataset> {
+  return trainingSet ?? cached(() => fetchPair('train'), (p) => (trainingSet = p));
+}
+
+/** MNIST's 10,000 test images, fetched once. */
+function testImages(): Promise<Dataset> {
+  return testSet ?? cached(() => fetchPair('t10k'), (p) => (testSet = p));
+}
+
 function firstLayer(net: Network, params: Float64Array): FirstLayerWeights {
   const { inputs, outputs } = net.layers[0];
   const units = Math.min(SHOWN_UNITS, outputs);
@@ -64,7 +79,7 @@ async function runTraining(settings: TrainSettings, signal: AbortSignal): Promis
   const config = configOf(settings);
   const loaded = await kernels();
   if (!trainingSet) post({ type: 'status', text: 'Loading the MNIST training images…' });
-  const all = await (trainingSet ?? cached(() => fetchPair('train'), (p) => (trainingSet = p)));
+  const all = await trainingImages();
   const data = splitTraining(all, settings.trainSize);
   const rng = new Random(config.seed);
   const net = Network.create(specOf(config), rng, config.init);
@@ -107,14 +122,14 @@ async function runTraining(settings: TrainSettings, signal: AbortSignal): Promis
 /** The network's score on the 10,000 test images (the model shelf's test accuracy). */
 async function runEvaluation(id: number, net: Network): Promise<void> {
   const loaded = await kernels();
-  const test = await (testSet ?? cached(() => fetchPair('t10k'), (p) => (testSet = p)));
+  const test = await testImages();
   const { correct, total } = evaluateNetwork(net, test, loaded.kernels);
   post({ type: 'evaluated', id, correct, total });
 }
 
 /** Every test image scored with a plain forward pass: guess and confidence for Explore's matrix and lists. */
 async function runExplore(id: number, net: Network): Promise<void> {
-  const test = await (testSet ?? cached(() => fetchPair('t10k'), (p) => (testSet = p)));
+  const test = await testImages();
   const I = test.inputSize;
   const predictions = new Uint8Array(test.count);
   const confidence = new Float32Array(test.count);
@@ -138,6 +153,58 @@ async function runExplore(id: number, net: Network): Promise<void> {
   ]);
 }
 
+/**
+ * Fine-tune `net` (a copy of the page's model) on the person's digits mixed
+ * with MNIST training images, with the CLI's defaults, scoring held-out and
+ * MNIST test accuracy before and after.
+ */
+async function runFineTuning(id: number, net: Network, digits: PersonDigits, signal: AbortSignal): Promise<void> {
+  const loaded = await kernels();
+  const person = datasetOfInputs(rowsOf(digits.inputs), Array.from(digits.labels), net.sizes[net.sizes.length - 1]);
+  if (!trainingSet || !testSet) post({ type: 'status', text: 'Loading the MNIST images to mix in…' });
+  const [all, mnistTest] = await Promise.all([trainingImages(), testImages()]);
+  const settings = fineTuneSettings();
+  const result = await fineTune(net, { person, mnistTrain: splitTraining(all, all.count - VALIDATION_SIZE).train, mnistTest }, settings, {
+    kernels: loaded.kernels,
+    signal,
+    onStart: ({ tuned, heldOut, mixed, before }) => post({ type: 'fine-tune-started', id, settings, tuned, heldOut, mixed, before }),
+    onEvent: (event) => {
+      if (event.type === 'epoch') post({ type: 'fine-tune-epoch', id, epoch: event.epoch, epochs: settings.epochs });
+    },
+  });
+  if (result.aborted) throw new Error('fine-tuning was stopped; nothing was kept');
+  const params = net.params.slice();
+  const { tuned, heldOut, before, after } = result;
+  post({ type: 'fine-tuned', id, spec: net.spec, params, settings, tuned, heldOut, before, after }, [params.buffer]);
+}
+
+/** count×784 values as one 784-value view per digit. */
+function rowsOf(inputs: Float32Array): Float32Array[] {
+  if (inputs.length % MNIST_INPUTS !== 0) throw new Error(`the digits hold ${inputs.length} values, not a whole number of ${MNIST_INPUTS}-pixel inputs`);
+  return Array.from({ length: inputs.length / MNIST_INPUTS }, (_, n) => inputs.subarray(n * MNIST_INPUTS, (n + 1) * MNIST_INPUTS));
+}
+
+/** One run at a time (training or fine-tuning), stoppable by `stop`. */
+function startRun(run: (signal: AbortSignal) => Promise<void>, fail: (e: unknown) => void): void {
+  if (abort) return fail(new Error('a training run is already under way'));
+  abort = new AbortController();
+  run(abort.signal)
+    .catch(fail)
+    .finally(() => (abort = null));
+}
+
+/** The network a request carries, or null (and an error reply) when it does not make one. */
+function networkOf(request: { spec: NetworkSpec; params: Float64Array }, fail: (e: unknown) => void): Network | null {
+  try {
+    const net = new Network(request.spec);
+    net.params.set(request.params);
+    return net;
+  } catch (e) {
+    fail(e);
+    return null;
+  }
+}
+
 scope.onmessage = (event) => {
   const request = event.data;
   const fail = (e: unknown, id?: number) => post({ type: 'error', text: e instanceof Error ? e.message : String(e), id });
@@ -146,26 +213,22 @@ scope.onmessage = (event) => {
       kernels().catch((e) => fail(e));
       return;
     case 'train':
-      if (abort) return fail(new Error('a training run is already under way'));
-      abort = new AbortController();
-      runTraining(request.settings, abort.signal)
-        .catch((e) => fail(e))
-        .finally(() => (abort = null));
+      startRun((signal) => runTraining(request.settings, signal), fail);
       return;
     case 'stop':
       abort?.abort();
       return;
     case 'evaluate':
     case 'explore': {
-      let net: Network;
-      try {
-        net = new Network(request.spec);
-        net.params.set(request.params);
-      } catch (e) {
-        return fail(e, request.id);
-      }
+      const net = networkOf(request, (e) => fail(e, request.id));
+      if (!net) return;
       const run = request.type === 'evaluate' ? runEvaluation(request.id, net) : runExplore(request.id, net);
       run.catch((e) => fail(e, request.id));
+      return;
+    }
+    case 'fine-tune': {
+      const net = networkOf(request, (e) => fail(e, request.id));
+      if (net) startRun((signal) => runFineTuning(request.id, net, request.digits, signal), (e) => fail(e, request.id));
       return;
     }
   }
