@@ -19,6 +19,8 @@ export interface RunOptions extends Pick<TrainOptions, 'onEvent' | 'signal' | 'm
   kernels: Kernels;
   /** Continue from a checkpoint's state (the config must be the checkpoint's). */
   resume?: TrainState;
+  /** Hears the network once it is built, before any training (to show its initial weights). */
+  onNetwork?: (net: Network) => void;
 }
 
 export interface RunResult extends TrainResult {
@@ -38,7 +40,9 @@ export async function runTraining(config: TrainConfig, data: TrainData, options:
   checkDataFits(config, data.train);
   const rng = new Random(config.seed);
   const net = Network.create(specOf(config), rng, config.init);
-  const result = await train(net, data, { ...trainOptionsOf(config), ...options, rng });
+  const { onNetwork, ...trainOptions } = options;
+  onNetwork?.(net);
+  const result = await train(net, data, { ...trainOptionsOf(config), ...trainOptions, rng });
   return { ...result, net };
 }
 

@@ -12,11 +12,9 @@ import { MNIST_INPUTS } from '../../src/data/image.js';
 import { VALIDATION_SIZE } from '../../src/data/mnist-split.js';
 import { argmax, Network, type NetworkSpec } from '../../src/nn/network.js';
 import { probabilitiesOf } from '../../src/nn/probabilities.js';
-import { Random } from '../../src/random.js';
-import { specOf, trainOptionsOf } from '../../src/train/config.js';
 import { evaluateNetwork } from '../../src/train/evaluate.js';
 import { datasetOfInputs, fineTune, fineTuneSettings } from '../../src/train/fine-tune.js';
-import { train } from '../../src/train/trainer.js';
+import { runTraining } from '../../src/train/run.js';
 import { fetchPair, splitTraining } from './browser-mnist.js';
 import { type LoadedKernels, loadBrowserKernels } from './browser-kernels.js';
 import { configOf, type FirstLayerWeights, type PersonDigits, type TrainSettings, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
@@ -75,22 +73,24 @@ function firstLayer(net: Network, params: Float64Array): FirstLayerWeights {
   return { units, of: outputs, inputs, values: Float32Array.from(params.subarray(0, units * inputs)) };
 }
 
-async function runTraining(settings: TrainSettings, signal: AbortSignal): Promise<void> {
+async function trainInPage(settings: TrainSettings, signal: AbortSignal): Promise<void> {
   const config = configOf(settings);
   const loaded = await kernels();
   if (!trainingSet) post({ type: 'status', text: 'Loading the MNIST training images…' });
   const all = await trainingImages();
   const data = splitTraining(all, settings.trainSize);
-  const rng = new Random(config.seed);
-  const net = Network.create(specOf(config), rng, config.init);
-  post({ type: 'started', config, trainCount: data.train.count, validationCount: data.validation.count, weights: firstLayer(net, net.params) });
-
-  let latest = net.params;
-  const result = await train(net, data, {
-    ...trainOptionsOf(config),
+  // The network runTraining builds, and its latest weights (a copy from each epoch's checkpoint), to draw the first layer.
+  let shown: Network | null = null;
+  let latest: Float64Array = new Float64Array(0);
+  const started = (net: Network) => {
+    shown = net;
+    latest = net.params;
+    post({ type: 'started', config, trainCount: data.train.count, validationCount: data.validation.count, weights: firstLayer(net, net.params) });
+  };
+  const { net, aborted, epochs } = await runTraining(config, data, {
     kernels: loaded.kernels,
-    rng,
     signal,
+    onNetwork: started,
     onEvent(event) {
       switch (event.type) {
         case 'progress':
@@ -107,7 +107,7 @@ async function runTraining(settings: TrainSettings, signal: AbortSignal): Promis
             total: event.total,
             validationCost: event.validationCost,
             seconds: event.seconds,
-            weights: firstLayer(net, latest),
+            weights: firstLayer(shown!, latest),
           });
           return;
         case 'test':
@@ -116,7 +116,7 @@ async function runTraining(settings: TrainSettings, signal: AbortSignal): Promis
     },
   });
   const params = net.params.slice();
-  post({ type: 'done', spec: net.spec, params, config, aborted: result.aborted, epochsDone: result.epochs.length }, [params.buffer]);
+  post({ type: 'done', spec: net.spec, params, config, aborted, epochsDone: epochs.length }, [params.buffer]);
 }
 
 /** The network's score on the 10,000 test images (the model shelf's test accuracy). */
@@ -213,7 +213,7 @@ scope.onmessage = (event) => {
       kernels().catch((e) => fail(e));
       return;
     case 'train':
-      startRun((signal) => runTraining(request.settings, signal), fail);
+      startRun((signal) => trainInPage(request.settings, signal), fail);
       return;
     case 'stop':
       abort?.abort();
