@@ -39,6 +39,13 @@ export interface MnistInputOptions {
   name?: string;
   /** Dark ink on light paper, light ink on dark paper, or decide from the picture. @default 'auto' */
   ink?: InkPolarity;
+  /**
+   * A drawing on a clean, evenly lit canvas (the page's pad), not a photo or
+   * a scan: the paper is one level and there are no ruled lines, so neither
+   * is looked for. That is most of the work of a reading, which the pad
+   * redoes at every stroke. @default false
+   */
+  drawing?: boolean;
 }
 
 /**
@@ -68,7 +75,7 @@ export function workingInk(image: RasterImage, options: MnistInputOptions = {}):
   }
   checkRaster(image, name);
   const { grey, w, h } = workingGrey(image, name);
-  return { ink: inkMap(grey, w, h, polarity, name), w, h, scale: w / image.width };
+  return { ink: inkMap(grey, w, h, polarity, name, options.drawing ?? false), w, h, scale: w / image.width };
 }
 
 /**

@@ -59,9 +59,14 @@ interface Contrast {
   minThreshold: number;
 }
 
-/** The w×h ink map of `grey` (0..255 per pixel); throws a DigitNetError naming `name` if there is no ink. */
-export function inkMap(grey: ArrayLike<number>, w: number, h: number, polarity: InkPolarity = 'auto', name = 'image'): Float32Array {
-  const { values, sigma, floor, minThreshold } = Math.min(w, h) < MIN_SIDE_FOR_LIGHTING ? evenlyLit(grey, w, h, polarity, false) : unevenlyLit(grey, w, h, polarity);
+/**
+ * The w×h ink map of `grey` (0..255 per pixel); throws a DigitNetError
+ * naming `name` if there is no ink. A `drawing` (a clean canvas) is read as
+ * an evenly lit picture is, without looking for uneven light or ruled lines.
+ */
+export function inkMap(grey: ArrayLike<number>, w: number, h: number, polarity: InkPolarity = 'auto', name = 'image', drawing = false): Float32Array {
+  const small = Math.min(w, h) < MIN_SIDE_FOR_LIGHTING;
+  const { values, sigma, floor, minThreshold } = small ? evenlyLit(grey, w, h, polarity, false) : drawing ? evenlyLit(grey, w, h, polarity, true) : unevenlyLit(grey, w, h, polarity);
 
   const ink = new Float32Array(w * h);
   const inked = new Float32Array(w * h);
@@ -82,7 +87,7 @@ export function inkMap(grey: ArrayLike<number>, w: number, h: number, polarity: 
     const u = Math.min(1, ink[p] / level);
     ink[p] = u > t ? (u - t) / (1 - t) : 0;
   }
-  removeRuledLines(ink, w, h);
+  if (!drawing) removeRuledLines(ink, w, h);
   removeStrayMarks(ink, w, h);
   return ink;
 }
