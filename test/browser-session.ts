@@ -120,3 +120,49 @@ export async function canvasPixels(page: Page, selector: string): Promise<{ widt
     return { width: canvas.width, height: canvas.height, data: Array.from(context.getImageData(0, 0, copy.width, copy.height).data) };
   });
 }
+
+/** The two screens every panel is looked at on: a laptop and a phone. */
+export const LAPTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * Elements of the shown panel whose content is wider than their box and
+ * spills out or is clipped (a caption running past its tile, a count past
+ * its cell), as "tag#id.class: content width > box width". Boxes that
+ * scroll on purpose (overflow-x auto or scroll) and visually hidden text are
+ * left out.
+ */
+export async function cutOff(page: Page): Promise<string[]> {
+  // The page's side, as source: this file compiles without the DOM's types.
+  return page.evaluate<string[]>(`(() => {
+    const panel = document.querySelector('[role="tabpanel"]:not([hidden])');
+    const found = [];
+    for (const el of panel.querySelectorAll('*')) {
+      if (!(el instanceof HTMLElement) || el.clientWidth === 0 || el.closest('.visually-hidden')) continue;
+      const style = getComputedStyle(el);
+      if (style.overflowX === 'auto' || style.overflowX === 'scroll') continue;
+      if (el.scrollWidth > el.clientWidth + 1) {
+        found.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + String(el.className).split(' ').join('.') : '') +
+          ': ' + JSON.stringify(el.textContent.trim().slice(0, 30)) + ' ' + el.scrollWidth + ' > ' + el.clientWidth);
+      }
+    }
+    return found;
+  })()`);
+}
+
+/**
+ * Full-page screenshots of what the page shows now, on the laptop and on the
+ * phone, as test-artifacts/NAME-1280.png and NAME-390.png; on each, the page
+ * must not scroll sideways and nothing in the panel may be cut off. The page
+ * is left at the laptop size.
+ */
+export async function screenshotBoth(page: Page, name: string): Promise<void> {
+  for (const size of [LAPTOP, PHONE]) {
+    await page.setViewportSize(size);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    assert.equal(overflow, 0, `${name} at ${size.width} px scrolls sideways by ${overflow} px`);
+    assert.deepEqual(await cutOff(page), [], `${name} at ${size.width} px: nothing cut off`);
+    await page.screenshot({ path: join(ARTIFACTS, `${name}-${size.width}.png`), fullPage: true });
+  }
+  await page.setViewportSize(LAPTOP);
+}

@@ -24,17 +24,15 @@ async function fetchServedModel(): Promise<CurrentModel> {
 
 function main(): void {
   setStatusRegion(byId('status'));
-  let served: CurrentModel | null = null;
   setUpDrawPanel();
   setUpPicturePanel();
-  setUpTrainPanel(() => served);
+  setUpTrainPanel();
   const explore = setUpExplorePanel();
   setUpTabs(byId('tabs'), (panelId) => {
     if (panelId === 'panel-explore') explore.shown();
   });
   fetchServedModel().then(
     (model) => {
-      served = model;
       setCurrentModel(model);
       announce(`Ready: model ${describeShape(model.network)} loaded. Draw a digit.`);
     },

@@ -46,158 +46,94 @@ function cellColour(count: number, rowTotal: number, maxOff: number, diagonal: b
 }
 
 export function setUpExplorePanel(): { shown(): void } {
-  const panel = byId('panel-explore');
-  const summary = byId('explore-summary');
-  const table = byId<HTMLTableElement>('confusion');
-  const listTitle = byId('explore-list-title');
-  const listSummary = byId('explore-list-summary');
-  const grid = byId<HTMLUListElement>('mistakes');
-  const sortButton = byId<HTMLButtonElement>('explore-sort');
-  const explainCard = byId('explain-card');
-  const explainEmpty = byId('explain-empty');
-  const explainBody = byId('explain-body');
-  const explainMap = byId<HTMLCanvasElement>('explain-map');
-  const explainCaption = byId('explain-caption');
-  const explainAnswer = byId('explain-answer');
-  const explainBars = byId<HTMLOListElement>('explain-bars');
+  const panel = new ExplorePanel();
+  onModelChange(() => {
+    if (!byId('panel-explore').hidden) panel.evaluate();
+  });
+  return { shown: () => panel.evaluate() };
+}
 
-  let worker: Worker | null = null;
+class ExplorePanel {
+  private readonly summary = byId('explore-summary');
+  private readonly table = byId<HTMLTableElement>('confusion');
+  private readonly listTitle = byId('explore-list-title');
+  private readonly listSummary = byId('explore-list-summary');
+  private readonly grid = byId<HTMLUListElement>('mistakes');
+  private readonly sortButton = byId<HTMLButtonElement>('explore-sort');
+  private readonly explainCard = byId('explain-card');
+  private readonly explainEmpty = byId('explain-empty');
+  private readonly explainBody = byId('explain-body');
+  private worker: Worker | null = null;
   /** The id of the request whose answer we want; older answers are dropped. */
-  let wanted = 0;
+  private wanted = 0;
   /** The model the latest request scores. */
-  let scored: CurrentModel | null = null;
+  private scored: CurrentModel | null = null;
   /** The latest scores and the model they belong to. */
-  let scores: Scores | null = null;
-  let scoresModel: CurrentModel | null = null;
-  let cell: Cell = null;
-  let mostConfidentFirst = true;
+  private scores: Scores | null = null;
+  private scoresModel: CurrentModel | null = null;
+  private cell: Cell = null;
+  private mostConfidentFirst = true;
 
-  const clearExplanation = () => {
-    explainBody.hidden = true;
-    explainEmpty.hidden = false;
-  };
-
-  const showExplanation = (index: number) => {
-    if (!scores || !scoresModel) return;
-    const network = scoresModel.network;
-    const I = network.inputSize;
-    const bytes = scores.images.subarray(index * I, (index + 1) * I);
-    const input = Float64Array.from(bytes, (v) => v / 255);
-    const { digit, probabilities, map } = explain(network, input);
-    drawExplanation(explainMap, input, map);
-    const label = scores.labels[index];
-    const right = digit === label;
-    explainAnswer.innerHTML =
-      `Test image ${index}: a <strong>${label}</strong>, read as <strong class="${right ? 'right' : 'wrong'}">${answerName(digit)}</strong> ` +
-      `(${(100 * probabilities[digit]).toFixed(1)}% sure).`;
-    explainCaption.textContent =
-      `Red pixels pushed the score for ${answerName(digit)} up, blue pixels pushed it down (gradient × input of the pre-softmax score); the digit shows in grey beneath.`;
-    const top = probabilities.indexOf(Math.max(...probabilities));
-    explainBars.replaceChildren(
-      ...probabilities.map((p, d) => {
-        const li = document.createElement('li');
-        if (d === top) li.className = 'top';
-        li.innerHTML = `<span class="bar-digit">${answerName(d)}</span><span class="bar-track"><span class="bar-fill"></span></span><span class="bar-value">${(100 * p).toFixed(1)}%</span>`;
-        li.querySelector<HTMLElement>('.bar-fill')!.style.width = `${(100 * p).toFixed(2)}%`;
-        return li;
-      }),
-    );
-    explainEmpty.hidden = true;
-    explainBody.hidden = false;
-    for (const b of grid.querySelectorAll<HTMLButtonElement>('button')) b.setAttribute('aria-pressed', String(b.dataset.index === String(index)));
-    // On a phone the explanation is below the list: bring it into view.
-    const box = explainCard.getBoundingClientRect();
-    if (box.top < 0 || box.top > window.innerHeight - 80) {
-      const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-      explainCard.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
-    }
-  };
-
-  const showList = () => {
-    if (!scores) return;
-    const { labels, predictions, confidence, total } = scores;
-    const indices: number[] = [];
-    for (let i = 0; i < total; i++) {
-      if (cell ? labels[i] === cell.label && predictions[i] === cell.guess : labels[i] !== predictions[i]) indices.push(i);
-    }
-    indices.sort((a, b) => (mostConfidentFirst ? confidence[b] - confidence[a] : confidence[a] - confidence[b]) || a - b);
-    const shown = indices.slice(0, SHOWN);
-    const order = mostConfidentFirst ? 'most confident first' : 'least confident first';
-    if (!cell) listTitle.textContent = 'Misread test images';
-    else if (cell.label === cell.guess) listTitle.textContent = `${cell.label}s read right`;
-    else listTitle.textContent = `${cell.label}s read as ${answerName(cell.guess)}`;
-    const count = indices.length.toLocaleString('en');
-    listSummary.textContent =
-      indices.length === 0
-        ? cell
-          ? 'No test images in this cell. Choose another cell of the table.'
-          : 'The network reads every test image right: nothing to list. Click a diagonal cell to see the images read right.'
-        : `${count} image${indices.length === 1 ? '' : 's'}${indices.length > SHOWN ? `; the ${SHOWN} ${order}` : `, ${order}`}. Click one to see why.`;
-    const items = shown.map((i) => {
-      const li = document.createElement('li');
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = 'explore-image';
-      button.dataset.index = String(i);
-      button.setAttribute('aria-pressed', 'false');
-      const label = labels[i];
-      const guess = predictions[i];
-      const sure = `${Math.round(100 * confidence[i])}%`;
-      button.setAttribute('aria-label', `Test image ${i}: a ${label}, read as ${answerName(guess)}, ${sure} sure`);
-      const canvas = document.createElement('canvas');
-      canvas.setAttribute('aria-hidden', 'true');
-      drawDigit(canvas, scores!.images.subarray(i * 784, (i + 1) * 784), 1);
-      const caption = document.createElement('span');
-      caption.className = 'mistake-caption';
-      caption.setAttribute('aria-hidden', 'true');
-      caption.innerHTML =
-        label === guess
-          ? `<span class="label">${label}</span> · ${sure}`
-          : `<span class="label">${label}</span> as <span class="guess">${answerName(guess)}</span> · ${sure}`;
-      button.append(canvas, caption);
-      button.addEventListener('click', () => showExplanation(i));
-      li.title = `Test image ${i}: a ${label}, read as ${answerName(guess)} (${sure} sure)`;
-      li.dataset.label = String(label);
-      li.dataset.guess = String(guess);
-      li.append(button);
-      return li;
+  constructor() {
+    this.sortButton.addEventListener('click', () => {
+      this.mostConfidentFirst = !this.mostConfidentFirst;
+      this.sortButton.textContent = `Sort: ${this.mostConfidentFirst ? 'most' : 'least'} confident first`;
+      this.sortButton.setAttribute('aria-pressed', String(!this.mostConfidentFirst));
+      this.showList();
     });
-    grid.replaceChildren(...items);
-    grid.setAttribute('aria-busy', 'false');
-  };
+  }
 
-  const choose = (next: Cell) => {
-    cell = next;
-    for (const b of table.querySelectorAll<HTMLButtonElement>('button.cell')) {
-      b.setAttribute('aria-pressed', String(!!cell && b.dataset.label === String(cell.label) && b.dataset.guess === String(cell.guess)));
-    }
-    clearExplanation();
-    showList();
-  };
+  /** Scores the test images with the current model, unless they are scored already (or being scored) with it. */
+  evaluate(): void {
+    const model = currentModel();
+    if (!model || this.scored === model) return;
+    this.scored = model;
+    this.wanted++;
+    this.summary.textContent = 'Scoring the 10,000 test images…';
+    this.grid.setAttribute('aria-busy', 'true');
+    const request: WorkerRequest = { type: 'explore', id: this.wanted, spec: model.network.spec, params: model.network.params.slice() };
+    this.startWorker().postMessage(request);
+  }
 
-  const showMatrix = (reply: Scores, model: CurrentModel) => {
+  /** The panel's own worker, started on first use. */
+  private startWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker('worker.js');
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+      const reply = event.data;
+      if (reply.type === 'explored' && reply.id === this.wanted && this.scored) this.show(reply, this.scored);
+      if (reply.type === 'error' && reply.id === this.wanted) {
+        this.scored = null;
+        this.summary.textContent = 'Could not score the test images.';
+        announce(`Explore failed: ${reply.text}`, 'error');
+      }
+    };
+    worker.onerror = (event) => announce(`The Explore worker failed: ${event.message}`, 'error');
+    return (this.worker = worker);
+  }
+
+  private show(reply: Scores, model: CurrentModel): void {
+    this.scores = reply;
+    this.scoresModel = model;
+    const accuracy = ((100 * reply.correct) / reply.total).toFixed(2);
+    const wrong = reply.total - reply.correct;
+    this.summary.textContent =
+      `The network ${describeShape(model.network)}, ${model.description}, reads ` +
+      `${reply.correct.toLocaleString('en')} of ${reply.total.toLocaleString('en')} test images right (${accuracy}%); ` +
+      `${wrong.toLocaleString('en')} wrong.`;
     const classes = Math.max(10, model.network.outputSize);
-    const rows = 10;
-    const counts = Array.from({ length: rows }, () => new Array<number>(classes).fill(0));
-    for (let i = 0; i < reply.total; i++) counts[reply.labels[i]][reply.predictions[i]]++;
+    const caption = this.table.querySelector('caption')!;
+    this.table.replaceChildren(caption, matrixHead(classes), this.matrixBody(confusionCounts(reply, classes)));
+    this.table.classList.toggle('eleven', classes > 10);
+    byId('confusion-none').hidden = classes <= 10;
+    this.table.hidden = false;
+    this.choose(null);
+  }
+
+  /** One row per true digit: a header, then a button per answer with its count and colour. */
+  private matrixBody(counts: number[][]): HTMLTableSectionElement {
     let maxOff = 0;
     counts.forEach((row, r) => row.forEach((n, c) => r !== c && (maxOff = Math.max(maxOff, n))));
-
-    const caption = table.querySelector('caption')!;
-    const head = document.createElement('thead');
-    const headRow = document.createElement('tr');
-    const corner = document.createElement('th');
-    corner.scope = 'col';
-    corner.className = 'corner';
-    corner.innerHTML = '<span class="visually-hidden">True digit down, answer across</span><span aria-hidden="true">↓ true<br>read →</span>';
-    headRow.append(corner);
-    for (let c = 0; c < classes; c++) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = answerName(c);
-      headRow.append(th);
-    }
-    head.append(headRow);
     const body = document.createElement('tbody');
     counts.forEach((row, r) => {
       const tr = document.createElement('tr');
@@ -208,74 +144,160 @@ export function setUpExplorePanel(): { shown(): void } {
       const rowTotal = row.reduce((a, b) => a + b, 0);
       row.forEach((n, c) => {
         const td = document.createElement('td');
-        const button = document.createElement('button');
-        button.type = 'button';
-        button.className = `cell${r === c ? ' diagonal' : ''}${n === 0 ? ' zero' : ''}`;
-        button.dataset.label = String(r);
-        button.dataset.guess = String(c);
-        button.dataset.count = String(n);
-        button.textContent = String(n); // no thousands separator: the table fits a phone
-        const { background, dark } = cellColour(n, rowTotal, maxOff, r === c);
-        button.style.background = background;
-        if (dark) button.classList.add('dark');
-        button.setAttribute('aria-pressed', 'false');
-        button.setAttribute('aria-label', `${n.toLocaleString('en')} ${r}s read as ${answerName(c)}`);
-        button.addEventListener('click', () => choose({ label: r, guess: c }));
-        td.append(button);
+        td.append(cellButton(r, c, n, cellColour(n, rowTotal, maxOff, r === c), () => this.choose({ label: r, guess: c })));
         tr.append(td);
       });
       body.append(tr);
     });
-    table.replaceChildren(caption, head, body);
-    table.hidden = false;
-  };
+    return body;
+  }
 
-  const show = (reply: Scores, model: CurrentModel) => {
-    scores = reply;
-    scoresModel = model;
-    const accuracy = ((100 * reply.correct) / reply.total).toFixed(2);
-    const wrong = reply.total - reply.correct;
-    summary.textContent =
-      `The network ${describeShape(model.network)}, ${model.description}, reads ` +
-      `${reply.correct.toLocaleString('en')} of ${reply.total.toLocaleString('en')} test images right (${accuracy}%); ` +
-      `${wrong.toLocaleString('en')} wrong.`;
-    showMatrix(reply, model);
-    choose(null);
-  };
-
-  sortButton.addEventListener('click', () => {
-    mostConfidentFirst = !mostConfidentFirst;
-    sortButton.textContent = `Sort: ${mostConfidentFirst ? 'most' : 'least'} confident first`;
-    sortButton.setAttribute('aria-pressed', String(!mostConfidentFirst));
-    showList();
-  });
-
-  const evaluate = () => {
-    const model = currentModel();
-    if (!model || scored === model) return;
-    scored = model;
-    if (!worker) {
-      worker = new Worker('worker.js');
-      worker.onmessage = (event: MessageEvent<WorkerReply>) => {
-        const reply = event.data;
-        if (reply.type === 'explored' && reply.id === wanted && scored) show(reply, scored);
-        if (reply.type === 'error' && reply.id === wanted) {
-          scored = null;
-          summary.textContent = 'Could not score the test images.';
-          announce(`Explore failed: ${reply.text}`, 'error');
-        }
-      };
-      worker.onerror = (event) => announce(`The Explore worker failed: ${event.message}`, 'error');
+  private choose(next: Cell): void {
+    this.cell = next;
+    for (const b of this.table.querySelectorAll<HTMLButtonElement>('button.cell')) {
+      b.setAttribute('aria-pressed', String(!!next && b.dataset.label === String(next.label) && b.dataset.guess === String(next.guess)));
     }
-    wanted++;
-    summary.textContent = 'Scoring the 10,000 test images…';
-    grid.setAttribute('aria-busy', 'true');
-    const request: WorkerRequest = { type: 'explore', id: wanted, spec: model.network.spec, params: model.network.params.slice() };
-    worker.postMessage(request);
-  };
+    this.explainBody.hidden = true;
+    this.explainEmpty.hidden = false;
+    this.showList();
+  }
 
-  onModelChange(() => {
-    if (!panel.hidden) evaluate();
+  /** The chosen cell's images (all misread ones before a cell is chosen), sorted by confidence, SHOWN at most. */
+  private showList(): void {
+    const scores = this.scores;
+    if (!scores) return;
+    const { labels, predictions, confidence, total } = scores;
+    const cell = this.cell;
+    const indices: number[] = [];
+    for (let i = 0; i < total; i++) {
+      if (cell ? labels[i] === cell.label && predictions[i] === cell.guess : labels[i] !== predictions[i]) indices.push(i);
+    }
+    const first = this.mostConfidentFirst;
+    indices.sort((a, b) => (first ? confidence[b] - confidence[a] : confidence[a] - confidence[b]) || a - b);
+    this.listTitle.textContent = !cell ? 'Misread test images' : cell.label === cell.guess ? `${cell.label}s read right` : `${cell.label}s read as ${answerName(cell.guess)}`;
+    this.listSummary.textContent = listSummary(indices.length, cell, first ? 'most confident first' : 'least confident first');
+    this.grid.replaceChildren(...indices.slice(0, SHOWN).map((i) => imageTile(scores, i, () => this.showExplanation(i))));
+    this.grid.setAttribute('aria-busy', 'false');
+  }
+
+  /** Test image `index`: its answer, ten probabilities and gradient × input map. */
+  private showExplanation(index: number): void {
+    if (!this.scores || !this.scoresModel) return;
+    const network = this.scoresModel.network;
+    const I = network.inputSize;
+    const input = Float64Array.from(this.scores.images.subarray(index * I, (index + 1) * I), (v) => v / 255);
+    const { digit, probabilities, map } = explain(network, input);
+    drawExplanation(byId<HTMLCanvasElement>('explain-map'), input, map);
+    const label = this.scores.labels[index];
+    byId('explain-answer').innerHTML =
+      `Test image ${index}: a <strong>${label}</strong>, read as <strong class="${digit === label ? 'right' : 'wrong'}">${answerName(digit)}</strong> ` +
+      `(${(100 * probabilities[digit]).toFixed(1)}% sure).`;
+    byId('explain-caption').textContent =
+      `Red pixels pushed the score for ${answerName(digit)} up, blue pixels pushed it down (gradient × input of the pre-softmax score); the digit shows in grey beneath.`;
+    byId<HTMLOListElement>('explain-bars').replaceChildren(...probabilityBars(probabilities));
+    this.explainEmpty.hidden = true;
+    this.explainBody.hidden = false;
+    for (const b of this.grid.querySelectorAll<HTMLButtonElement>('button')) b.setAttribute('aria-pressed', String(b.dataset.index === String(index)));
+    // On a phone the explanation is below the list: bring it into view.
+    const box = this.explainCard.getBoundingClientRect();
+    if (box.top < 0 || box.top > window.innerHeight - 80) {
+      const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+      this.explainCard.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
+    }
+  }
+}
+
+/** counts[true digit][answer] over the test images. */
+function confusionCounts(reply: Scores, classes: number): number[][] {
+  const counts = Array.from({ length: 10 }, () => new Array<number>(classes).fill(0));
+  for (let i = 0; i < reply.total; i++) counts[reply.labels[i]][reply.predictions[i]]++;
+  return counts;
+}
+
+/** The header row: a corner that says which way is which, then the answers. */
+function matrixHead(classes: number): HTMLTableSectionElement {
+  const head = document.createElement('thead');
+  const row = document.createElement('tr');
+  const corner = document.createElement('th');
+  corner.scope = 'col';
+  corner.className = 'corner';
+  corner.innerHTML = '<span class="visually-hidden">True digit down, answer across</span><span aria-hidden="true">↓ true<br>read →</span>';
+  row.append(corner);
+  for (let c = 0; c < classes; c++) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = answerName(c);
+    row.append(th);
+  }
+  head.append(row);
+  return head;
+}
+
+/** The button for `n` images of true digit r read as c. */
+function cellButton(r: number, c: number, n: number, colour: { background: string; dark: boolean }, onClick: () => void): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = `cell${r === c ? ' diagonal' : ''}${n === 0 ? ' zero' : ''}${n >= 1000 ? ' wide' : ''}`;
+  button.dataset.label = String(r);
+  button.dataset.guess = String(c);
+  button.dataset.count = String(n);
+  button.textContent = String(n); // no thousands separator: the table fits a phone
+  button.style.background = colour.background;
+  if (colour.dark) button.classList.add('dark');
+  button.setAttribute('aria-pressed', 'false');
+  button.setAttribute('aria-label', `${n.toLocaleString('en')} ${r}s read as ${answerName(c)}`);
+  button.addEventListener('click', onClick);
+  return button;
+}
+
+/** "53 images, most confident first. Click one to see why.", or what to do when there are none. */
+function listSummary(count: number, cell: Cell, order: string): string {
+  if (count === 0) {
+    return cell
+      ? 'No test images in this cell. Choose another cell of the table.'
+      : 'The network reads every test image right: nothing to list. Click a diagonal cell to see the images read right.';
+  }
+  const shown = count > SHOWN ? `; the ${SHOWN} ${order}` : `, ${order}`;
+  return `${count.toLocaleString('en')} image${count === 1 ? '' : 's'}${shown}. Click one to see why.`;
+}
+
+/** Test image i as a button: the picture, its label, the answer when wrong, and how sure. */
+function imageTile(scores: Scores, i: number, onClick: () => void): HTMLLIElement {
+  const label = scores.labels[i];
+  const guess = scores.predictions[i];
+  const sure = `${Math.round(100 * scores.confidence[i])}%`;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'explore-image';
+  button.dataset.index = String(i);
+  button.setAttribute('aria-pressed', 'false');
+  button.setAttribute('aria-label', `Test image ${i}: a ${label}, read as ${answerName(guess)}, ${sure} sure`);
+  const canvas = document.createElement('canvas');
+  canvas.setAttribute('aria-hidden', 'true');
+  drawDigit(canvas, scores.images.subarray(i * 784, (i + 1) * 784), 1);
+  const caption = document.createElement('span');
+  caption.className = 'mistake-caption';
+  caption.setAttribute('aria-hidden', 'true');
+  caption.innerHTML =
+    label === guess ? `<span class="label">${label}</span> · ${sure}` : `<span class="label">${label}</span> as <span class="guess">${answerName(guess)}</span> · ${sure}`;
+  button.append(canvas, caption);
+  button.addEventListener('click', onClick);
+  const li = document.createElement('li');
+  li.title = `Test image ${i}: a ${label}, read as ${answerName(guess)} (${sure} sure)`;
+  li.dataset.label = String(label);
+  li.dataset.guess = String(guess);
+  li.append(button);
+  return li;
+}
+
+/** Ten bars, one per answer, the likeliest marked. */
+function probabilityBars(probabilities: number[]): HTMLLIElement[] {
+  const top = probabilities.indexOf(Math.max(...probabilities));
+  return probabilities.map((p, d) => {
+    const li = document.createElement('li');
+    if (d === top) li.className = 'top';
+    li.innerHTML = `<span class="bar-digit">${answerName(d)}</span><span class="bar-track"><span class="bar-fill"></span></span><span class="bar-value">${(100 * p).toFixed(1)}%</span>`;
+    li.querySelector<HTMLElement>('.bar-fill')!.style.width = `${(100 * p).toFixed(2)}%`;
+    return li;
   });
-  return { shown: evaluate };
 }

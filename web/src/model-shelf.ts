@@ -8,6 +8,7 @@
 import { serializeModel } from '../../src/io/model-format.js';
 import { describeShape } from '../../src/nn/network.js';
 import { type CurrentModel, currentModel, onModelChange, setCurrentModel } from './current-model.js';
+import { announce } from './status.js';
 
 export interface Score {
   correct: number;
@@ -103,6 +104,75 @@ export function downloadEntry(entry: ShelfEntry): string {
   link.click();
   setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
   return name;
+}
+
+/** What the shelf's list needs from the Train panel. */
+export interface ShelfListOptions {
+  /** While a run is under way the chart and table belong to it: no entry's history can take them. */
+  running: boolean;
+  showHistory(entry: ShelfEntry): void;
+}
+
+/** Fills `list` with the shelf: each entry's name, recipe and scores, and its buttons; a line saying what will come when it is empty. */
+export function renderShelfList(list: HTMLUListElement, options: ShelfListOptions): void {
+  const chosen = chosenEntry();
+  list.replaceChildren(...entries.map((entry) => shelfItem(entry, entry === chosen, options)));
+  if (entries.length === 0) {
+    const li = document.createElement('li');
+    li.className = 'shelf-empty';
+    li.textContent = 'The served model and every network you train here will be listed here.';
+    list.append(li);
+  }
+}
+
+function shelfItem(entry: ShelfEntry, chosen: boolean, options: ShelfListOptions): HTMLLIElement {
+  const li = document.createElement('li');
+  li.className = 'shelf-item';
+  li.dataset.id = String(entry.id);
+  if (chosen) li.dataset.chosen = 'true';
+  const line = (className: string, text: string) => {
+    const p = document.createElement('p');
+    p.className = className;
+    p.textContent = text;
+    return p;
+  };
+  li.append(
+    line('shelf-name', `${entry.name}${entry.stopped ? ' (stopped)' : ''}${chosen ? ' · on the pad' : ''}`),
+    line('shelf-recipe', entry.recipe),
+    line('shelf-scores', `Validation ${entry.validation ? percent(entry.validation) : 'not recorded'} · Test ${entry.test ? percent(entry.test) : 'scoring…'}`),
+    shelfActions(entry, chosen, options),
+  );
+  return li;
+}
+
+/** Use on the pad, Download, and Chart for a run that kept its history. */
+function shelfActions(entry: ShelfEntry, chosen: boolean, options: ShelfListOptions): HTMLDivElement {
+  const actions = document.createElement('div');
+  actions.className = 'shelf-actions';
+  const button = (className: string, text: string, label: string, onClick: () => void) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = className;
+    b.textContent = text;
+    b.setAttribute('aria-label', label);
+    b.addEventListener('click', onClick);
+    actions.append(b);
+    return b;
+  };
+  const use = button('shelf-use', chosen ? 'In use' : 'Use on the pad', `Use ${entry.name} on the drawing pad`, () => {
+    chooseFromShelf(entry.id);
+    announce(`The drawing pad uses ${entry.name} now.`);
+  });
+  use.disabled = chosen;
+  button('shelf-download', 'Download', `Download ${entry.name}`, () => {
+    const name = downloadEntry(entry);
+    announce(`${entry.name} saved as ${name} (load it with digitnet serve --model, or digitnet eval).`);
+  });
+  if (entry.history) {
+    const show = button('shelf-chart', 'Chart', `Show the chart and table of ${entry.name}`, () => options.showHistory(entry));
+    show.disabled = options.running;
+  }
+  return actions;
 }
 
 /** Keeps a <select> listing the shelf, its value the pad's model; choosing an option makes the pad use it. */

@@ -9,243 +9,272 @@
  * over the drawing pad only when it beats the model in use on the test
  * images, or when a person chooses it.
  */
-import { UsageError } from '../../src/errors.js';
 import type { ModelInfo } from '../../src/io/model-format.js';
-import { MAX_AUGMENT, type TrainConfig } from '../../src/train/config.js';
-import { VALIDATION_SIZE } from '../../src/data/mnist-split.js';
-import type { ActivationName } from '../../src/nn/activations.js';
 import { Network } from '../../src/nn/network.js';
+import type { TrainConfig } from '../../src/train/config.js';
 import { formatSchedule } from '../../src/train/schedule.js';
-import { type CurrentModel, onModelChange } from './current-model.js';
+import { onModelChange } from './current-model.js';
 import { byId } from './dom.js';
 import {
   addToShelf,
   bindShelfSelect,
   chooseFromShelf,
   chosenEntry,
-  downloadEntry,
   onShelfChange,
   percent,
+  renderShelfList,
   type EpochRow,
+  type Score,
   type ShelfEntry,
   shelf,
   updateShelf,
 } from './model-shelf.js';
 import { drawWeightGrid } from './pictures.js';
-import { announce, messageOf } from './status.js';
+import { announce } from './status.js';
+import { TrainForm } from './train-form.js';
 import { TrainingChart } from './training-chart.js';
-import {
-  configOf,
-  DEFAULT_SETTINGS,
-  type FirstLayerWeights,
-  HIDDEN_ACTIVATIONS,
-  parseLayers,
-  type TrainSettings,
-  type WorkerReply,
-  type WorkerRequest,
-} from './worker-protocol.js';
+import type { FirstLayerWeights, TrainSettings, WorkerReply, WorkerRequest } from './worker-protocol.js';
 
-/** MNIST has 60,000 training images; the last VALIDATION_SIZE validate. */
-const MAX_TRAIN_SIZE = 60_000 - VALIDATION_SIZE;
+type Done = Extract<WorkerReply, { type: 'done' }>;
 
-type FieldName = 'layers' | 'activation' | 'batch' | 'epochs' | 'eta' | 'train-size' | 'augment';
-
-/** Which field a message from the library's checks is about. */
-function fieldOf(message: string): FieldName {
-  if (/batch/i.test(message)) return 'batch';
-  if (/activation|softmax/i.test(message)) return 'activation';
-  if (/epoch/i.test(message)) return 'epochs';
-  if (/learning rate|eta|η/i.test(message)) return 'eta';
-  if (/augment/i.test(message)) return 'augment';
-  if (/training (images|set)|examples/i.test(message)) return 'train-size';
-  return 'layers';
+/** The run under way, or the last one: its recipe, the trainer's config once started, and its epochs so far. */
+interface Run {
+  settings: TrainSettings;
+  config: TrainConfig | null;
+  last: (Score & { epoch: number }) | null;
+  rows: EpochRow[];
 }
 
-export function setUpTrainPanel(_servedModel: () => CurrentModel | null): void {
-  const form = byId<HTMLFormElement>('train-form');
-  const fields: Record<FieldName, HTMLInputElement | HTMLSelectElement> = {
-    layers: byId<HTMLInputElement>('layers'),
-    activation: byId<HTMLSelectElement>('activation'),
-    batch: byId<HTMLInputElement>('batch'),
-    epochs: byId<HTMLInputElement>('epochs'),
-    eta: byId<HTMLInputElement>('eta'),
-    'train-size': byId<HTMLInputElement>('train-size'),
-    augment: byId<HTMLInputElement>('augment'),
-  };
-  const start = byId<HTMLButtonElement>('train-start');
-  const stop = byId<HTMLButtonElement>('train-stop');
-  const kernelsNote = byId('kernels');
-  const progress = byId<HTMLProgressElement>('train-progress');
-  const progressLabel = byId('progress-label');
-  const table = byId<HTMLTableSectionElement>('epoch-rows');
-  const weights = byId<HTMLCanvasElement>('weights');
-  const weightsCaption = byId('weights-caption');
-  const shelfList = byId<HTMLUListElement>('shelf-list');
-  const chart = new TrainingChart(byId('chart') as unknown as SVGSVGElement);
+export function setUpTrainPanel(): void {
+  new TrainPanel();
+}
 
-  // The form starts with the default recipe.
-  const activation = fields.activation as HTMLSelectElement;
-  activation.replaceChildren(
-    ...HIDDEN_ACTIVATIONS.map((a) => {
-      const option = document.createElement('option');
-      option.value = a;
-      option.textContent = a;
-      return option;
-    }),
-  );
-  fields.layers.value = DEFAULT_SETTINGS.layers.join(',');
-  activation.value = DEFAULT_SETTINGS.activation;
-  fields.batch.value = String(DEFAULT_SETTINGS.batchSize);
-  fields.epochs.value = String(DEFAULT_SETTINGS.epochs);
-  fields.eta.value = String(DEFAULT_SETTINGS.eta);
-  fields['train-size'].value = String(DEFAULT_SETTINGS.trainSize);
-  fields['train-size'].setAttribute('max', String(MAX_TRAIN_SIZE));
-  fields.augment.value = String(DEFAULT_SETTINGS.augment);
-  fields.augment.setAttribute('max', String(MAX_AUGMENT));
+class TrainPanel {
+  private readonly form = new TrainForm();
+  private readonly start = byId<HTMLButtonElement>('train-start');
+  private readonly stop = byId<HTMLButtonElement>('train-stop');
+  private readonly kernelsNote = byId('kernels');
+  private readonly progress = byId<HTMLProgressElement>('train-progress');
+  private readonly progressLabel = byId('progress-label');
+  private readonly table = byId<HTMLTableSectionElement>('epoch-rows');
+  private readonly tableBox = byId('epoch-table');
+  private readonly epochsNote = byId('epochs-note');
+  private readonly weights = byId<HTMLCanvasElement>('weights');
+  private readonly weightsCaption = byId('weights-caption');
+  private readonly shelfList = byId<HTMLUListElement>('shelf-list');
+  private readonly chartOf = byId('chart-of');
+  private readonly chart = new TrainingChart(byId('chart') as unknown as SVGSVGElement);
+  private readonly worker = new Worker('worker.js');
+  private run: Run | null = null;
+  /** Runs that reached the shelf: the next is called "Run runs + 1". */
+  private runs = 0;
+  private running = false;
+  /** Shelf entries being scored on the test images, by request id. */
+  private readonly scoring = new Map<number, ShelfEntry>();
+  private nextEvaluation = 1;
 
-  const worker = new Worker('worker.js');
-  const send = (request: WorkerRequest) => worker.postMessage(request);
-  let settings: TrainSettings | null = null;
-  let config: TrainConfig | null = null;
-  let last: { epoch: number; correct: number; total: number } | null = null;
-  let rows: EpochRow[] = [];
-  const chartOf = byId('chart-of');
-  let runs = 0;
-  let running = false;
-
-  // Before a run, the chart's x axis follows the epochs chosen.
-  let ran = false;
-  const planChart = () => {
-    const epochs = Number(fields.epochs.value);
-    if (!ran && Number.isInteger(epochs) && epochs >= 1 && epochs <= 200) chart.reset(epochs);
-  };
-  planChart();
-  fields.epochs.addEventListener('input', planChart);
-
-  const setRunning = (on: boolean) => {
-    running = on;
-    for (const field of [...Object.values(fields), start]) field.disabled = on;
-    stop.disabled = !on;
-    form.setAttribute('aria-busy', String(on));
-    renderShelf();
-  };
-
-  const showWeights = (w: FirstLayerWeights) => {
-    drawWeightGrid(weights, w.values, w.units, gridColumns(w.units));
-    weightsCaption.textContent = `First-layer weights of ${w.units === w.of ? `all ${w.of}` : `the first ${w.units} of ${w.of}`} hidden units, each as a 28×28 image: red pulls the unit up, blue down.`;
-  };
-
-  // Errors at the field: aria-invalid and a message under it.
-  const setError = (name: FieldName, message: string | null) => {
-    const field = fields[name];
-    const note = byId(`${name}-error`);
-    note.textContent = message ?? '';
-    note.hidden = message === null;
-    if (message === null) field.removeAttribute('aria-invalid');
-    else field.setAttribute('aria-invalid', 'true');
-  };
-  for (const [name, field] of Object.entries(fields) as [FieldName, HTMLInputElement][]) {
-    field.addEventListener('input', () => setError(name, null));
+  constructor() {
+    // Before the first run, the chart's x axis follows the epochs chosen.
+    this.planChart();
+    this.form.onEpochsInput(() => this.planChart());
+    this.form.element.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.begin();
+    });
+    this.stop.addEventListener('click', () => {
+      this.stop.disabled = true;
+      this.progressLabel.textContent = 'Stopping…';
+      this.send({ type: 'stop' });
+    });
+    onModelChange(() => {
+      for (const entry of shelf()) if (!entry.test && ![...this.scoring.values()].includes(entry)) this.score(entry);
+    });
+    onShelfChange(() => this.renderShelf());
+    onModelChange(() => this.renderShelf());
+    this.renderShelf();
+    bindShelfSelect(byId<HTMLSelectElement>('pad-model'));
+    this.worker.onmessage = (event: MessageEvent<WorkerReply>) => this.receive(event.data);
+    this.worker.onerror = (event) => {
+      this.setRunning(false);
+      announce(`The training worker failed: ${event.message}`, 'error');
+    };
+    this.send({ type: 'init' });
   }
 
-  const whole = (name: FieldName, what: string, min: number, max: number): number => {
-    const text = fields[name].value.trim();
-    const n = /^\d+$/.test(text) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${what} must be a whole number from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}, got ${text || 'nothing'}`);
-    return n;
-  };
-  const decimal = (name: FieldName): number => {
-    const text = fields[name].value.trim();
-    return text === '' || !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text) ? NaN : Number(text);
-  };
+  private send(request: WorkerRequest): void {
+    this.worker.postMessage(request);
+  }
 
-  /** The settings in the form, checked as the command line checks its flags; null (and messages at the fields) when one is bad. */
-  const readSettings = (): TrainSettings | null => {
-    const problems = new Map<FieldName, string>();
-    const read = <T>(name: FieldName, get: () => T, fallback: T): T => {
-      try {
-        return get();
-      } catch (e) {
-        problems.set(name, messageOf(e));
-        return fallback;
+  private planChart(): void {
+    const epochs = this.form.plannedEpochs();
+    if (!this.run && epochs !== null) this.chart.reset(epochs);
+  }
+
+  private setRunning(on: boolean): void {
+    this.running = on;
+    this.form.disabled = on;
+    this.start.disabled = on;
+    this.stop.disabled = !on;
+    this.form.element.setAttribute('aria-busy', String(on));
+    this.renderShelf();
+  }
+
+  private renderShelf(): void {
+    renderShelfList(this.shelfList, { running: this.running, showHistory: (entry) => this.showHistory(entry) });
+  }
+
+  /** The form's recipe, if it passes its checks, goes to the worker; the chart, table and progress start over. */
+  private begin(): void {
+    if (this.running) return;
+    const settings = this.form.read();
+    if (!settings) return;
+    this.run = { settings, config: null, last: null, rows: [] };
+    this.resetTable(settings.epochs);
+    this.chartOf.textContent = `Run ${this.runs + 1}, under way.`;
+    this.progress.value = 0;
+    this.progressLabel.textContent = 'Starting…';
+    this.setRunning(true);
+    announce(`Training ${recipeOf(settings)}…`);
+    this.send({ type: 'train', settings });
+  }
+
+  private receive(reply: WorkerReply): void {
+    switch (reply.type) {
+      case 'kernels':
+        this.kernelsNote.textContent =
+          reply.name === 'wasm' ? 'Kernels: wasm (WebAssembly SIMD, float32)' : `Kernels: reference (plain TypeScript, float64): ${reply.note ?? 'chosen'}`;
+        this.kernelsNote.dataset.kernels = reply.name;
+        return;
+      case 'status':
+        this.progressLabel.textContent = reply.text;
+        return;
+      case 'started':
+        if (this.run) this.run.config = reply.config;
+        this.progressLabel.textContent = `Epoch 0 of 0–${reply.config.epochs - 1}`;
+        this.showWeights(reply.weights);
+        return;
+      case 'progress': {
+        const epochs = this.run?.config?.epochs ?? 1;
+        this.progress.value = (reply.epoch + reply.done / reply.total) / epochs;
+        this.progressLabel.textContent = `Epoch ${reply.epoch} of 0–${epochs - 1}: ${reply.done.toLocaleString('en')} / ${reply.total.toLocaleString('en')} images`;
+        return;
       }
-    };
-    const s: TrainSettings = {
-      layers: read('layers', () => parseLayers(fields.layers.value), DEFAULT_SETTINGS.layers),
-      activation: activation.value as ActivationName,
-      batchSize: read('batch', () => whole('batch', 'batch size', 1, 10_000), DEFAULT_SETTINGS.batchSize),
-      epochs: read('epochs', () => whole('epochs', 'epochs', 1, 200), DEFAULT_SETTINGS.epochs),
-      eta: read('eta', () => decimal('eta'), DEFAULT_SETTINGS.eta),
-      trainSize: read('train-size', () => whole('train-size', 'training images', 1, MAX_TRAIN_SIZE), DEFAULT_SETTINGS.trainSize),
-      augment: read('augment', () => decimal('augment'), DEFAULT_SETTINGS.augment),
-    };
-    // The library's own checks (checkConfig), one field at a time so each message lands at its field.
-    const check = (name: FieldName, change: Partial<TrainSettings>) => {
-      if (problems.has(name)) return;
-      try {
-        configOf({ ...DEFAULT_SETTINGS, ...change });
-      } catch (e) {
-        problems.set(name, messageOf(e));
-      }
-    };
-    check('eta', { eta: s.eta });
-    check('augment', { augment: s.augment });
-    check('epochs', { epochs: s.epochs });
-    check('layers', { layers: s.layers });
-    if (!problems.has('layers')) check('activation', { layers: s.layers, activation: s.activation });
-    if (problems.size === 0) {
-      try {
-        configOf(s);
-        if (s.batchSize > s.trainSize) throw new UsageError(`batch size ${s.batchSize} is larger than the training set (${s.trainSize} examples)`);
-      } catch (e) {
-        problems.set(fieldOf(messageOf(e)), messageOf(e));
-      }
+      case 'epoch':
+        return this.epochEnded(reply);
+      case 'done':
+        return this.finish(reply);
+      case 'evaluated':
+        return this.evaluated(reply.id, { correct: reply.correct, total: reply.total });
+      case 'error':
+        return this.failed(reply.text, reply.id);
     }
-    for (const name of Object.keys(fields) as FieldName[]) setError(name, problems.get(name) ?? null);
-    if (problems.size > 0) {
-      const [first] = problems.keys();
-      fields[first].focus();
-      announce(`Cannot train: ${[...problems.values()].join('; ')}`, 'error');
-      return null;
+  }
+
+  private epochEnded(reply: Extract<WorkerReply, { type: 'epoch' }>): void {
+    const row: EpochRow = { epoch: reply.epoch, correct: reply.correct, total: reply.total, cost: reply.validationCost, seconds: reply.seconds };
+    if (this.run) {
+      this.run.last = { epoch: reply.epoch, correct: reply.correct, total: reply.total };
+      this.run.rows.push(row);
     }
-    return s;
-  };
+    this.addRow(row);
+    if (this.run) this.epochsNote.textContent = epochsNote(this.run.rows.length, this.run.settings.epochs, false);
+    this.showWeights(reply.weights);
+  }
 
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    if (running) return;
-    const s = readSettings();
-    if (!s) return;
-    settings = s;
-    ran = true;
-    config = null;
-    last = null;
-    rows = [];
-    chart.reset(s.epochs);
-    table.replaceChildren();
-    chartOf.textContent = `Run ${runs + 1}, under way.`;
-    progress.value = 0;
-    progressLabel.textContent = 'Starting…';
-    setRunning(true);
-    announce(`Training ${recipeOf(s)}…`);
-    send({ type: 'train', settings: s });
-  });
+  /** An error from the worker: a failed scoring is dropped quietly; a failed run is said. */
+  private failed(text: string, id: number | undefined): void {
+    if (id !== undefined && this.scoring.has(id)) {
+      this.scoring.delete(id);
+      return;
+    }
+    this.setRunning(false);
+    this.progressLabel.textContent = 'Failed';
+    this.epochsNote.textContent = 'The run failed: see the message at the bottom of the page.';
+    this.form.showRunError(text);
+    announce(`Training failed: ${text}`, 'error');
+  }
 
-  stop.addEventListener('click', () => {
-    stop.disabled = true;
-    progressLabel.textContent = 'Stopping…';
-    send({ type: 'stop' });
-  });
+  private showWeights(w: FirstLayerWeights): void {
+    drawWeightGrid(this.weights, w.values, w.units, gridColumns(w.units));
+    this.weights.hidden = false;
+    const which = w.units === w.of ? `all ${w.of}` : `the first ${w.units} of ${w.of}`;
+    this.weightsCaption.textContent = `First-layer weights of ${which} hidden units, each as a 28×28 image: red pulls the unit up, blue down.`;
+  }
 
-  // Test accuracy of shelf entries, scored by the worker on the 10,000 test images.
-  let nextEvaluation = 1;
-  const scoring = new Map<number, ShelfEntry>();
-  const score = (entry: ShelfEntry) => {
-    const id = nextEvaluation++;
-    scoring.set(id, entry);
-    send({ type: 'evaluate', id, spec: entry.model.network.spec, params: entry.model.network.params.slice() });
-  };
-  const scored = (entry: ShelfEntry) => {
+  /** An empty chart and table for `epochs` epochs, the table's rows reserved (see .table-wrap in style.css). */
+  private resetTable(epochs: number): void {
+    this.chart.reset(epochs);
+    this.table.replaceChildren();
+    this.tableBox.style.setProperty('--rows', String(Math.min(epochs, 10)));
+    this.epochsNote.textContent = epochsNote(0, epochs, false);
+  }
+
+  private addRow(r: EpochRow): void {
+    const accuracy = (100 * r.correct) / r.total;
+    this.chart.add({ epoch: r.epoch, accuracy, cost: r.cost });
+    const tr = this.table.insertRow();
+    const correct = `${r.correct.toLocaleString('en')} / ${r.total.toLocaleString('en')}`;
+    for (const text of [String(r.epoch), `${accuracy.toFixed(2)}%`, correct, r.cost.toFixed(4), `${r.seconds.toFixed(2)} s`]) {
+      tr.insertCell().textContent = text;
+    }
+    // Past ten rows the table scrolls in its box: keep the newest epoch in view.
+    this.tableBox.scrollTop = this.tableBox.scrollHeight;
+  }
+
+  /** Shows a shelf entry's chart and table again. */
+  private showHistory(entry: ShelfEntry): void {
+    if (!entry.history || this.running) return;
+    this.resetTable(entry.history.planned);
+    for (const r of entry.history.rows) this.addRow(r);
+    this.epochsNote.textContent = epochsNote(entry.history.rows.length, entry.history.planned, entry.stopped);
+    this.chartOf.textContent = `${entry.name}${entry.stopped ? ', stopped' : ''}.`;
+  }
+
+  /** A run ended, finished or stopped: after at least one epoch it goes on the shelf and is scored on the test images. */
+  private finish(reply: Done): void {
+    this.setRunning(false);
+    const epochs = `${reply.epochsDone} epoch${reply.epochsDone === 1 ? '' : 's'}`;
+    this.progressLabel.textContent = reply.aborted ? `Stopped after ${epochs}` : 'Done';
+    const run = this.run;
+    if (run) this.epochsNote.textContent = epochsNote(reply.epochsDone, run.settings.epochs, reply.aborted);
+    if (reply.epochsDone === 0 || !run?.last) {
+      this.chartOf.textContent = 'The last run stopped before its first epoch ended.';
+      announce('Stopped before the first epoch ended: nothing to keep; the drawing pad keeps its model.');
+      return;
+    }
+    this.runs++;
+    const name = `Run ${this.runs}`;
+    const entry = addToShelf({
+      name,
+      model: { network: networkOf(reply), description: `${name}, trained in this browser: ${epochs}, ${percent(run.last)} on validation`, source: 'trained', info: infoOf(reply, run.settings, run.last) },
+      recipe: recipeOf(run.settings, reply.aborted ? reply.epochsDone : undefined),
+      validation: { correct: run.last.correct, total: run.last.total },
+      test: null,
+      stopped: reply.aborted,
+      history: { planned: run.settings.epochs, rows: run.rows },
+    });
+    this.chartOf.textContent = `${name}${reply.aborted ? ', stopped' : ''}.`;
+    announce(`${reply.aborted ? 'Stopped' : 'Trained'} after ${epochs}: ${percent(run.last)} of the validation images right. ${name} is on the shelf; scoring it on the test images…`);
+    this.score(entry);
+  }
+
+  /** Asks the worker to score a shelf entry on the 10,000 test images. */
+  private score(entry: ShelfEntry): void {
+    const id = this.nextEvaluation++;
+    this.scoring.set(id, entry);
+    this.send({ type: 'evaluate', id, spec: entry.model.network.spec, params: entry.model.network.params.slice() });
+  }
+
+  private evaluated(id: number, test: Score): void {
+    const entry = this.scoring.get(id);
+    if (!entry) return;
+    this.scoring.delete(id);
+    updateShelf(entry.id, { test });
+    this.scored(entry);
+  }
+
+  /** A run scored on the test images takes the pad when it beats the model in use; either way the status line says so. */
+  private scored(entry: ShelfEntry): void {
     if (!entry.model.info.test) entry.model.info.test = entry.test ?? undefined;
     if (entry.model.source !== 'trained' || entry.model === chosenEntry()?.model) return;
     const current = chosenEntry();
@@ -254,187 +283,33 @@ export function setUpTrainPanel(_servedModel: () => CurrentModel | null): void {
       chooseFromShelf(entry.id);
       announce(`${entry.name} scores ${percent(entry.test)} on the test images, better than ${current?.name ?? 'the model in use'}: the drawing pad now uses it.`);
     } else {
-      announce(`${entry.name} is on the shelf: ${percent(entry.test)} on the test images, not better than ${current.name} (${percent(current.test)}), which the drawing pad keeps. Choose it on the shelf to use it.`);
+      announce(
+        `${entry.name} is on the shelf: ${percent(entry.test)} on the test images, not better than ${current.name} (${percent(current.test)}), which the drawing pad keeps. Choose it on the shelf to use it.`,
+      );
     }
-  };
-  onModelChange(() => {
-    for (const entry of shelf()) if (!entry.test && ![...scoring.values()].includes(entry)) score(entry);
-  });
+  }
+}
 
-  const renderShelf = () => {
-    const chosen = chosenEntry();
-    shelfList.replaceChildren(
-      ...shelf().map((entry) => {
-        const li = document.createElement('li');
-        li.className = 'shelf-item';
-        li.dataset.id = String(entry.id);
-        if (entry === chosen) li.dataset.chosen = 'true';
-        const title = document.createElement('p');
-        title.className = 'shelf-name';
-        title.textContent = `${entry.name}${entry.stopped ? ' (stopped)' : ''}${entry === chosen ? ' · on the pad' : ''}`;
-        const recipe = document.createElement('p');
-        recipe.className = 'shelf-recipe';
-        recipe.textContent = entry.recipe;
-        const scores = document.createElement('p');
-        scores.className = 'shelf-scores';
-        scores.textContent = `Validation ${entry.validation ? percent(entry.validation) : '–'} · Test ${entry.test ? percent(entry.test) : 'scoring…'}`;
-        const actions = document.createElement('div');
-        actions.className = 'shelf-actions';
-        const use = document.createElement('button');
-        use.type = 'button';
-        use.className = 'shelf-use';
-        use.textContent = entry === chosen ? 'In use' : 'Use on the pad';
-        use.disabled = entry === chosen;
-        use.setAttribute('aria-label', `Use ${entry.name} on the drawing pad`);
-        use.addEventListener('click', () => {
-          chooseFromShelf(entry.id);
-          announce(`The drawing pad uses ${entry.name} now.`);
-        });
-        const save = document.createElement('button');
-        save.type = 'button';
-        save.className = 'shelf-download';
-        save.textContent = 'Download';
-        save.setAttribute('aria-label', `Download ${entry.name}`);
-        save.addEventListener('click', () => {
-          const name = downloadEntry(entry);
-          announce(`${entry.name} saved as ${name} (load it with digitnet serve --model, or digitnet eval).`);
-        });
-        actions.append(use, save);
-        if (entry.history) {
-          const show = document.createElement('button');
-          show.type = 'button';
-          show.className = 'shelf-chart';
-          show.textContent = 'Chart';
-          show.disabled = running;
-          show.setAttribute('aria-label', `Show the chart and table of ${entry.name}`);
-          show.addEventListener('click', () => showHistory(entry));
-          actions.append(show);
-        }
-        li.append(title, recipe, scores, actions);
-        return li;
-      }),
-    );
-    if (shelf().length === 0) {
-      const li = document.createElement('li');
-      li.className = 'shelf-empty';
-      li.textContent = 'The served model and every network you train here will be listed here.';
-      shelfList.append(li);
-    }
-  };
-  onShelfChange(renderShelf);
-  onModelChange(renderShelf);
-  renderShelf();
-  bindShelfSelect(byId<HTMLSelectElement>('pad-model'));
+/** The line under the epoch table: which epochs are still to come, or how the run ended. Numbered from 0, as the rows are. */
+function epochsNote(done: number, planned: number, stopped: boolean): string {
+  if (stopped) return done === 0 ? 'Stopped before the first epoch ended.' : `Stopped after ${done} of ${planned} epochs.`;
+  if (done >= planned) return `All ${planned} epoch${planned === 1 ? '' : 's'} done, numbered 0–${planned - 1}.`;
+  return done === planned - 1 ? `Epoch ${done} to come.` : `Epochs ${done}–${planned - 1} to come.`;
+}
 
-  const addRow = (r: EpochRow) => {
-    const accuracy = (100 * r.correct) / r.total;
-    chart.add({ epoch: r.epoch, accuracy, cost: r.cost });
-    const tr = table.insertRow();
-    for (const text of [String(r.epoch), `${accuracy.toFixed(2)}%`, `${r.correct.toLocaleString('en')} / ${r.total.toLocaleString('en')}`, r.cost.toFixed(4), `${r.seconds.toFixed(2)} s`]) {
-      tr.insertCell().textContent = text;
-    }
-  };
-  /** Shows a shelf entry's chart and table again. */
-  const showHistory = (entry: ShelfEntry) => {
-    if (!entry.history || running) return;
-    chart.reset(entry.history.planned);
-    table.replaceChildren();
-    for (const r of entry.history.rows) addRow(r);
-    chartOf.textContent = `${entry.name}${entry.stopped ? ', stopped' : ''}.`;
-  };
+/** The trained network the worker sent back. */
+function networkOf(reply: Done): Network {
+  const network = new Network(reply.spec);
+  network.params.set(reply.params);
+  return network;
+}
 
-  const finish = (reply: Extract<WorkerReply, { type: 'done' }>) => {
-    setRunning(false);
-    progressLabel.textContent = reply.aborted ? `Stopped after ${reply.epochsDone} epoch${reply.epochsDone === 1 ? '' : 's'}` : 'Done';
-    if (reply.epochsDone === 0 || !last || !settings) {
-      chartOf.textContent = 'The last run stopped before its first epoch ended.';
-      announce('Stopped before the first epoch ended: nothing to keep; the drawing pad keeps its model.');
-      return;
-    }
-    const network = new Network(reply.spec);
-    network.params.set(reply.params);
-    const info: ModelInfo = {
-      training: { ...reply.config, schedule: formatSchedule(reply.config.schedule), data: { source: 'web page', trainSize: settings.trainSize } },
-      validation: { ...last },
-    };
-    runs++;
-    const name = `Run ${runs}`;
-    const entry = addToShelf({
-      name,
-      model: {
-        network,
-        description: `${name}, trained in this browser: ${reply.epochsDone} epoch${reply.epochsDone === 1 ? '' : 's'}, ${percent(last)} on validation`,
-        source: 'trained',
-        info,
-      },
-      recipe: recipeOf(settings, reply.aborted ? reply.epochsDone : undefined),
-      validation: { correct: last.correct, total: last.total },
-      test: null,
-      stopped: reply.aborted,
-      history: { planned: settings.epochs, rows },
-    });
-    chartOf.textContent = `${name}${reply.aborted ? ', stopped' : ''}.`;
-    announce(`${reply.aborted ? 'Stopped' : 'Trained'} after ${reply.epochsDone} epoch${reply.epochsDone === 1 ? '' : 's'}: ${percent(last)} of the validation images right. ${name} is on the shelf; scoring it on the test images…`);
-    score(entry);
+/** What a downloaded model file records of the run: its recipe, data and last validation score. */
+function infoOf(reply: Done, settings: TrainSettings, last: NonNullable<Run['last']>): ModelInfo {
+  return {
+    training: { ...reply.config, schedule: formatSchedule(reply.config.schedule), data: { source: 'web page', trainSize: settings.trainSize } },
+    validation: { ...last },
   };
-
-  worker.onmessage = (event: MessageEvent<WorkerReply>) => {
-    const reply = event.data;
-    switch (reply.type) {
-      case 'kernels':
-        kernelsNote.textContent = reply.name === 'wasm' ? 'Kernels: wasm (WebAssembly SIMD, float32)' : `Kernels: reference (plain TypeScript, float64): ${reply.note ?? 'chosen'}`;
-        kernelsNote.dataset.kernels = reply.name;
-        return;
-      case 'status':
-        progressLabel.textContent = reply.text;
-        return;
-      case 'started':
-        config = reply.config;
-        progressLabel.textContent = `Epoch 0 of 0–${reply.config.epochs - 1}`;
-        showWeights(reply.weights);
-        return;
-      case 'progress': {
-        const epochs = config?.epochs ?? 1;
-        progress.value = (reply.epoch + reply.done / reply.total) / epochs;
-        progressLabel.textContent = `Epoch ${reply.epoch} of 0–${epochs - 1}: ${reply.done.toLocaleString('en')} / ${reply.total.toLocaleString('en')} images`;
-        return;
-      }
-      case 'epoch': {
-        last = { epoch: reply.epoch, correct: reply.correct, total: reply.total };
-        const row: EpochRow = { epoch: reply.epoch, correct: reply.correct, total: reply.total, cost: reply.validationCost, seconds: reply.seconds };
-        rows.push(row);
-        addRow(row);
-        showWeights(reply.weights);
-        return;
-      }
-      case 'done':
-        finish(reply);
-        return;
-      case 'evaluated': {
-        const entry = scoring.get(reply.id);
-        if (!entry) return;
-        scoring.delete(reply.id);
-        updateShelf(entry.id, { test: { correct: reply.correct, total: reply.total } });
-        scored(entry);
-        return;
-      }
-      case 'error':
-        if (reply.id !== undefined && scoring.has(reply.id)) {
-          scoring.delete(reply.id);
-          return;
-        }
-        setRunning(false);
-        progressLabel.textContent = 'Failed';
-        if (/batch size/.test(reply.text)) setError('batch', reply.text);
-        announce(`Training failed: ${reply.text}`, 'error');
-        return;
-    }
-  };
-  worker.onerror = (event) => {
-    setRunning(false);
-    announce(`The training worker failed: ${event.message}`, 'error');
-  };
-  send({ type: 'init' });
 }
 
 /** "[784, 100, 10] relu → softmax, batch 20, η 0.05, 3 epochs on 10,000 images". */

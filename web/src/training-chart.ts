@@ -1,13 +1,25 @@
 /**
  * The live training chart, in SVG: validation accuracy (left axis, %) and
  * validation cost (right axis) after each epoch, x from epoch 0 to the last
- * planned epoch (numbered from 0, as `digitnet train` prints them) so the axes do not jump as points arrive. The SVG's
- * data-epochs attribute and aria-label say what it shows.
+ * planned epoch (numbered from 0, as `digitnet train` prints them) so the
+ * axes do not jump as points arrive. The SVG's data-epochs attribute and
+ * aria-label say what it shows.
  */
 const SVG = 'http://www.w3.org/2000/svg';
-const WIDTH = 520;
-const HEIGHT = 260;
-const PAD = { left: 58, right: 52, top: 34, bottom: 38 };
+
+/**
+ * The drawing's own size, near the size it is shown at so that its 13 px
+ * type stays about 13 px: a laptop's card, or a phone's (narrow, below
+ * NARROW_BELOW px). `ticks`: at most this many epoch labels.
+ */
+const LAYOUTS = {
+  wide: { width: 520, height: 260, ticks: 10, costLegend: 170 },
+  narrow: { width: 340, height: 230, ticks: 7, costLegend: 130 },
+};
+const NARROW_BELOW = 440;
+type Layout = (typeof LAYOUTS)[keyof typeof LAYOUTS];
+/** Room for the axes' labels. */
+const PAD = { left: 50, right: 44, top: 34, bottom: 40 };
 
 export interface ChartPoint {
   /** From 0, as the CLI numbers epochs. */
@@ -20,11 +32,20 @@ export interface ChartPoint {
 export class TrainingChart {
   private points: ChartPoint[] = [];
   private epochs = 1;
+  private layout: Layout = LAYOUTS.wide;
 
   constructor(private readonly svg: SVGSVGElement) {
-    svg.setAttribute('viewBox', `0 0 ${WIDTH} ${HEIGHT}`);
     svg.setAttribute('role', 'img');
     this.render();
+    // A window resized across NARROW_BELOW (a phone turned) redraws in the other layout.
+    new ResizeObserver(() => {
+      if (this.layoutFor() !== this.layout) this.render();
+    }).observe(svg);
+  }
+
+  private layoutFor(): Layout {
+    const shown = this.svg.getBoundingClientRect().width;
+    return shown > 0 && shown < NARROW_BELOW ? LAYOUTS.narrow : LAYOUTS.wide;
   }
 
   /** Start over for a run of `epochs` epochs. */
@@ -41,6 +62,9 @@ export class TrainingChart {
 
   private render(): void {
     const svg = this.svg;
+    this.layout = this.layoutFor();
+    const { width, height } = this.layout;
+    svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
     svg.replaceChildren();
     svg.dataset.epochs = String(this.points.length);
     const last = this.points[this.points.length - 1];
@@ -51,8 +75,8 @@ export class TrainingChart {
         : 'Validation accuracy and cost per epoch: no epochs yet',
     );
 
-    const innerW = WIDTH - PAD.left - PAD.right;
-    const innerH = HEIGHT - PAD.top - PAD.bottom;
+    const innerW = width - PAD.left - PAD.right;
+    const innerH = height - PAD.top - PAD.bottom;
     // Accuracy from a floor below the lowest point up to 100, cost from 0 to a little above the highest:
     // both ranges split into four round steps.
     // Before the first epoch: 0–100% and a cost of 0–1.
@@ -67,16 +91,16 @@ export class TrainingChart {
     for (let i = 0; i <= 4; i++) {
       const a = accMin + ((100 - accMin) * i) / 4;
       const y = yAcc(a);
-      el(svg, 'line', { x1: PAD.left, x2: WIDTH - PAD.right, y1: y, y2: y, class: 'grid' });
+      el(svg, 'line', { x1: PAD.left, x2: width - PAD.right, y1: y, y2: y, class: 'grid' });
       el(svg, 'text', { x: PAD.left - 6, y: y + 4, class: 'tick acc', 'text-anchor': 'end' }, `${round(a)}%`);
-      el(svg, 'text', { x: WIDTH - PAD.right + 6, y: y + 4, class: 'tick cost' }, formatCost((costMax * i) / 4));
+      el(svg, 'text', { x: width - PAD.right + 6, y: y + 4, class: 'tick cost' }, formatCost((costMax * i) / 4));
     }
-    // X axis: epoch numbers, at most ~10 labels.
-    const step = Math.max(1, Math.ceil(this.epochs / 10));
+    // X axis: epoch numbers, a few labels only.
+    const step = Math.max(1, Math.ceil(this.epochs / this.layout.ticks));
     for (let e = 0; e < this.epochs; e += step) {
-      el(svg, 'text', { x: x(e), y: HEIGHT - PAD.bottom + 18, class: 'tick', 'text-anchor': 'middle' }, String(e));
+      el(svg, 'text', { x: x(e), y: height - PAD.bottom + 18, class: 'tick', 'text-anchor': 'middle' }, String(e));
     }
-    el(svg, 'text', { x: PAD.left + innerW / 2, y: HEIGHT - 4, class: 'axis-title', 'text-anchor': 'middle' }, 'epoch');
+    el(svg, 'text', { x: PAD.left + innerW / 2, y: height - 4, class: 'axis-title', 'text-anchor': 'middle' }, 'epoch');
 
     const series = (key: 'accuracy' | 'cost', y: (v: number) => number) => {
       if (this.points.length === 0) return;
@@ -92,12 +116,16 @@ export class TrainingChart {
     series('cost', yCost);
     series('accuracy', yAcc);
 
-    // Legend, above the plot so that no point hides it.
-    el(svg, 'line', { x1: PAD.left, x2: PAD.left + 16, y1: 12, y2: 12, class: 'line accuracy' });
-    el(svg, 'text', { x: PAD.left + 20, y: 16, class: 'legend' }, 'accuracy (left)');
-    el(svg, 'line', { x1: PAD.left + 170, x2: PAD.left + 186, y1: 12, y2: 12, class: 'line cost' });
-    el(svg, 'text', { x: PAD.left + 190, y: 16, class: 'legend' }, 'cost (right)');
+    drawLegend(svg, PAD.left + this.layout.costLegend);
   }
+}
+
+/** The legend, above the plot so that no point hides it; the cost's entry starts at `costAt`. */
+function drawLegend(svg: SVGSVGElement, costAt: number): void {
+  el(svg, 'line', { x1: PAD.left, x2: PAD.left + 16, y1: 12, y2: 12, class: 'line accuracy' });
+  el(svg, 'text', { x: PAD.left + 20, y: 16, class: 'legend' }, 'accuracy (left)');
+  el(svg, 'line', { x1: costAt, x2: costAt + 16, y1: 12, y2: 12, class: 'line cost' });
+  el(svg, 'text', { x: costAt + 20, y: 16, class: 'legend' }, 'cost (right)');
 }
 
 function el(parent: Element, name: string, attributes: Record<string, string | number>, text?: string): SVGElement {
