@@ -1,0 +1,287 @@
+/**
+ * `npm run bench:scale`: how DigitNet's time per epoch grows with the hidden
+ * width, the depth, the mini-batch size and the training-set size, beside
+ * PyTorch (CPU, one thread) and NumPy (float32, one BLAS thread) training the
+ * same network in the same run. Not a test: it prints tables, asserts nothing.
+ *
+ * The network everywhere: ReLU hidden layers, softmax output with
+ * cross-entropy (DigitNet's log-likelihood), He initialisation, plain SGD.
+ * DigitNet runs in this process with the wasm kernels (one thread) through
+ * the real trainer; the peers run bench/peers/scale_peer.py, one long-lived
+ * process each, so the three take turns row by row. A peer that cannot
+ * start (no python3, no torch, no numpy) gets "missing" in its column.
+ *
+ * To stay short, the width, depth and batch rows time one pass over the
+ * first --examples images (10,000 by default, after an untimed warm-up) and
+ * scale it to a 50,000-image epoch; the size rows time whole epochs of
+ * 5,000, 20,000 and 60,000 images (all of MNIST's training file: EMNIST is
+ * not installed here, so nothing larger). Dense-equivalent GFLOP/s (the count
+ * of bench.ts: every pixel counted, though DigitNet skips zero ones) shows
+ * whether cost grows linearly with work: a flat column means it does.
+ * Each row is timed --repeats times (DigitNet, torch, numpy in turn) and the
+ * fastest of each is shown: on shared cores, the slow ones measure the others.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { Command, Option } from 'commander';
+import { oneOf, positiveInt, positiveNumber } from '../src/cli/parse.js';
+import type { Dataset } from '../src/data/dataset.js';
+import { sliceDataset } from '../src/data/dataset.js';
+import { defaultDataDir, loadMnist } from '../src/data/mnist.js';
+import { loadKernels } from '../src/kernels/index.js';
+import type { Kernels } from '../src/kernels/types.js';
+import { Network, type NetworkSpec } from '../src/nn/network.js';
+import { packageRoot } from '../src/paths.js';
+import { Random } from '../src/random.js';
+import { train } from '../src/train/trainer.js';
+
+type GroupName = 'width' | 'depth' | 'batch' | 'size';
+const GROUP_NAMES: readonly GroupName[] = ['width', 'depth', 'batch', 'size'];
+type PeerName = 'torch' | 'numpy';
+const PEER_NAMES: readonly PeerName[] = ['torch', 'numpy'];
+
+interface Flags {
+  groups: GroupName[];
+  peers: PeerName[];
+  examples: number;
+  repeats: number;
+  eta: number;
+}
+
+/** One line of a table: a network, a batch size, how many images are timed and the epoch they stand for. */
+interface Row {
+  label: string;
+  layers: number[];
+  batch: number;
+  timed: number;
+  epoch: number;
+}
+
+const EPOCH = 50_000;
+
+function rowsOf(group: GroupName, examples: number): Row[] {
+  const row = (label: string, layers: number[], batch = 20, timed = examples, epoch = EPOCH): Row => ({ label, layers, batch, timed, epoch });
+  switch (group) {
+    case 'width':
+      return [30, 100, 300, 800, 2000, 4000].map((w) => row(String(w), [784, w, 10]));
+    case 'depth':
+      return [1, 2, 3, 4, 5].map((d) => row(String(d), [784, ...Array<number>(d).fill(100), 10]));
+    case 'batch':
+      return [1, 10, 20, 64, 256].map((b) => row(String(b), [784, 100, 10], b));
+    case 'size':
+      return [5_000, 20_000, 60_000].map((n) => row(n.toLocaleString('en-US'), [784, 100, 10], 20, n, n));
+  }
+}
+
+const GROUP_TITLES: Record<GroupName, string> = {
+  width: 'hidden width W of [784, W, 10], batch 20',
+  depth: 'hidden layers of 100 each, batch 20',
+  batch: 'batch size on [784, 100, 10]',
+  size: 'training-set size on [784, 100, 10], batch 20: whole epochs timed',
+};
+
+/** Dense-equivalent FLOPs per example, counted as bench.ts counts them (forward, BP2 above the first layer, weight gradients, the update per batch). */
+function flopsPerExample(sizes: readonly number[], batchSize: number): number {
+  let flops = 0;
+  for (let l = 1; l < sizes.length; l++) {
+    const io = sizes[l - 1] * sizes[l];
+    flops += 4 * io + (l > 1 ? 2 * io : 0) + (2 * (io + sizes[l])) / batchSize;
+  }
+  return flops;
+}
+
+/** The bench network as DigitNet describes it. */
+function specOf(layers: number[]): NetworkSpec {
+  return { sizes: layers, activations: layers.slice(1).map((_, l) => (l === layers.length - 2 ? 'softmax' : 'relu')), cost: 'log-likelihood' };
+}
+
+/** One epoch over the first `count` images of `all`; returns the trainer's training time (evaluation excluded). */
+async function digitnetEpoch(all: Dataset, row: Row, count: number, kernels: Kernels, eta: number): Promise<number> {
+  const rng = new Random(1);
+  const net = Network.create(specOf(row.layers), rng, 'he');
+  // A token validation set: the trainer evaluates after each epoch, and that time is not what is measured.
+  const validation = sliceDataset(all, all.count - 100, all.count);
+  let seconds = NaN;
+  await train(net, { train: sliceDataset(all, 0, count), validation }, {
+    epochs: 1,
+    batchSize: row.batch,
+    eta,
+    kernels,
+    rng,
+    onEvent: (e) => {
+      if (e.type === 'epoch') seconds = e.seconds;
+    },
+  });
+  return seconds;
+}
+
+/** Warm up (a few batches), then time. */
+async function digitnetSeconds(all: Dataset, row: Row, kernels: Kernels, eta: number): Promise<number> {
+  await digitnetEpoch(all, row, Math.min(row.timed, 5 * row.batch), kernels, eta);
+  return digitnetEpoch(all, row, row.timed, kernels, eta);
+}
+
+/** A peer process (scale_peer.py) answering one JSON line per request; null where it could not start. */
+interface Peer {
+  name: PeerName;
+  ask(row: Row, eta: number): Promise<number | string>;
+  close(): void;
+}
+
+function pythonPath(): string {
+  return process.env.DIGITNET_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+}
+
+/** The next line `lines` gives, or null if the process ends first. */
+function nextLine(lines: Interface, child: ChildProcess): Promise<string | null> {
+  return new Promise((resolve) => {
+    const onLine = (line: string) => finish(line);
+    const onExit = () => finish(null);
+    const finish = (value: string | null) => {
+      lines.off('line', onLine);
+      child.off('exit', onExit);
+      resolve(value);
+    };
+    lines.once('line', onLine);
+    child.once('exit', onExit);
+  });
+}
+
+async function startPeer(name: PeerName): Promise<Peer | string> {
+  const script = join(packageRoot(), 'bench/peers/scale_peer.py');
+  // One thread everywhere: BLAS, OpenMP and torch's own pool.
+  const env = { ...process.env, MNIST_DIR: defaultDataDir(), OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const child = spawn(pythonPath(), [script, '--impl', name, '--threads', '1'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const started = await new Promise<string | null>((resolve) => {
+    child.once('error', (e) => resolve(`cannot run ${pythonPath()} (${e.message})`));
+    child.once('spawn', () => resolve(null));
+  });
+  if (started) return started;
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const first = JSON.parse((await nextLine(lines, child)) ?? '{"missing": "the peer exited at once"}') as { ready?: string; missing?: string };
+  if (!first.ready) {
+    child.kill();
+    return `missing (${first.missing})`;
+  }
+  console.log(`peer: ${first.ready}, one thread`);
+  return {
+    name,
+    async ask(row, eta) {
+      child.stdin?.write(`${JSON.stringify({ layers: row.layers, batch: row.batch, examples: row.timed, eta, seed: 1 })}\n`);
+      const answer = JSON.parse((await nextLine(lines, child)) ?? '{"error": "the peer exited"}') as { seconds?: number; error?: string };
+      return answer.seconds ?? `failed: ${answer.error}`;
+    },
+    close: () => child.stdin?.end(),
+  };
+}
+
+/** Seconds per epoch (scaled from the timed images) for DigitNet and each peer; a string where a peer had none. */
+type Timings = Record<'digitnet' | PeerName, number | string>;
+
+function formatTable(group: GroupName, rows: Row[], timings: Timings[], peers: (Peer | string)[]): string[] {
+  const fmt = (t: number | string, digits = 3) => (typeof t === 'number' ? t.toFixed(digits) : t);
+  const ratio = (peer: number | string, ours: number | string) => (typeof peer === 'number' && typeof ours === 'number' ? `${(peer / ours).toFixed(1)}×` : 'n/a');
+  const rate = (row: Row, t: number | string) => (typeof t === 'number' ? ((flopsPerExample(row.layers, row.batch) * row.epoch) / t / 1e9).toFixed(1) : 'n/a');
+  const names = PEER_NAMES.map((p) => (peers.some((x) => typeof x !== 'string' && x.name === p) ? p : `${p} (missing)`));
+  const header = [group, 'GFLOP/epoch', 'DigitNet s', `${names[0]} s`, `${names[1]} s`, 'torch ÷ DigitNet', 'numpy ÷ DigitNet', 'GFLOP/s DigitNet / torch / numpy'];
+  const lines = [header];
+  rows.forEach((row, i) => {
+    const t = timings[i];
+    lines.push([
+      row.label,
+      ((flopsPerExample(row.layers, row.batch) * row.epoch) / 1e9).toFixed(1),
+      fmt(t.digitnet),
+      fmt(t.torch),
+      fmt(t.numpy),
+      ratio(t.torch, t.digitnet),
+      ratio(t.numpy, t.digitnet),
+      [t.digitnet, t.torch, t.numpy].map((x) => rate(row, x)).join(' / '),
+    ]);
+  });
+  const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c].length)));
+  return lines.map((l) => l.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
+}
+
+/** The three timings of one row, taken in turn; each in seconds per epoch, or why there is none. */
+async function timeRow(row: Row, flags: Flags, all: Dataset, kernels: Kernels, peers: (Peer | string)[]): Promise<Timings> {
+  const scale = row.epoch / row.timed;
+  const t: Timings = { digitnet: (await digitnetSeconds(all, row, kernels, flags.eta)) * scale, torch: 'missing', numpy: 'missing' };
+  for (const [i, name] of PEER_NAMES.entries()) {
+    const peer = peers[i];
+    if (typeof peer === 'string') continue;
+    const s = await peer.ask(row, flags.eta);
+    t[name] = typeof s === 'number' ? s * scale : s;
+  }
+  return t;
+}
+
+/** The fastest of the repeats, per implementation: on shared cores the slow ones are other programs' doing. */
+function fastest(runs: Timings[]): Timings {
+  const pick = (key: keyof Timings) => {
+    const numbers = runs.map((r) => r[key]).filter((x): x is number => typeof x === 'number');
+    return numbers.length > 0 ? Math.min(...numbers) : runs[0][key];
+  };
+  return { digitnet: pick('digitnet'), torch: pick('torch'), numpy: pick('numpy') };
+}
+
+async function runGroup(group: GroupName, flags: Flags, all: Dataset, kernels: Kernels, peers: (Peer | string)[]): Promise<void> {
+  const rows = rowsOf(group, flags.examples);
+  const timings: Timings[] = [];
+  for (const row of rows) {
+    const runs: Timings[] = [];
+    for (let r = 0; r < flags.repeats; r++) runs.push(await timeRow(row, flags, all, kernels, peers));
+    timings.push(fastest(runs));
+  }
+  const timed = group === 'size' ? 'whole epochs' : `${flags.examples} images timed, scaled to a 50,000-image epoch`;
+  console.log(`\n${GROUP_TITLES[group]}; seconds per epoch (${timed}), fastest of ${flags.repeats}`);
+  for (const line of formatTable(group, rows, timings, peers)) console.log(line);
+}
+
+/** MNIST's whole training file (60,000): the library's training and validation parts joined again. */
+function allTraining(): Dataset {
+  const { train: t, validation: v } = loadMnist();
+  const images = new Uint8Array(t.images.length + v.images.length);
+  images.set(t.images);
+  images.set(v.images, t.images.length);
+  const labels = new Uint8Array(t.count + v.count);
+  labels.set(t.labels);
+  labels.set(v.labels, t.count);
+  return { images, labels, count: t.count + v.count, inputSize: t.inputSize, classes: t.classes };
+}
+
+async function main(flags: Flags): Promise<void> {
+  // One thread: loadKernels' default, the single-threaded kernels exactly.
+  const kernels = await loadKernels('wasm', (reason) => {
+    throw new Error(reason); // timing the fallback would be a lie
+  });
+  const all = allTraining();
+  // One untimed epoch first, so the first row does not pay for V8's and the wasm engine's start.
+  await digitnetEpoch(all, rowsOf('width', 5_000)[1], 5_000, kernels, flags.eta);
+  const peers = await Promise.all(PEER_NAMES.map((p) => (flags.peers.includes(p) ? startPeer(p) : Promise.resolve('not asked for'))));
+  peers.forEach((p, i) => typeof p === 'string' && console.log(`peer ${PEER_NAMES[i]}: ${p}; its column is skipped`));
+  try {
+    for (const group of flags.groups) await runGroup(group, flags, all, kernels, peers);
+  } finally {
+    for (const p of peers) if (typeof p !== 'string') p.close();
+  }
+}
+
+const listOf = <T extends string>(choices: readonly T[]) => (v: string) => v.split(',').map((x) => oneOf(choices)(x.trim()));
+
+const program = new Command('bench:scale')
+  .description('time per epoch against hidden width, depth, batch size and training-set size: DigitNet (wasm, 1 thread) beside PyTorch and NumPy (1 thread)')
+  .addOption(new Option('--groups <list>', `tables to print: ${GROUP_NAMES.join(', ')}`).argParser(listOf(GROUP_NAMES)).default([...GROUP_NAMES], 'all'))
+  .addOption(new Option('--peers <list>', `peers to run: ${PEER_NAMES.join(', ')}`).argParser(listOf(PEER_NAMES)).default([...PEER_NAMES], 'both'))
+  .option('--examples <n>', 'images timed per row of the width, depth and batch tables (scaled to 50,000)', positiveInt, 10_000)
+  .option('--repeats <n>', 'timings per row and implementation, taken in turn; the fastest is shown', positiveInt, 3)
+  .option('--eta <η>', 'learning rate', positiveNumber, 0.1)
+  .action(async (flags: Flags) => main(flags));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  process.stderr.write(`bench:scale: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+}
