@@ -7,11 +7,20 @@
  */
 import { loadDigitModel } from '../../src/cli/digit-model.js';
 import { readImage } from '../../src/cli/predict-image.js';
+import { segmentDigits } from '../../src/data/segment.js';
 import { DigitNetError } from '../../src/errors.js';
+import type { PictureReading } from '../../src/read/read-picture.js';
 
 export interface Reading {
   /** One entry per digit found, left to right; null = "not a digit". */
   digits: (number | null)[];
+  /**
+   * How many digits the split into digits found (data/segment.ts), whether
+   * or not each was then read: a number with one unsure digit is answered
+   * "not a digit" as a whole, yet may have been split right. 0 when refused
+   * or when touching digits could not be split.
+   */
+  split: number;
   /** Why the picture was refused (e.g. "no digit found"). */
   refused?: string;
 }
@@ -24,11 +33,19 @@ export function createReader(modelFile: string | undefined): Reader {
   return async (bytes, name) => {
     try {
       const reading = await readImage(network, bytes, name, 'auto');
-      if (reading.reason === 'touching digits that cannot be split') return { digits: [], refused: reading.reason };
-      return { digits: reading.text === null ? [null] : reading.digits.map((d) => d.digit) };
+      if (reading.reason === 'touching digits that cannot be split') return { digits: [], split: 0, refused: reading.reason };
+      return { digits: reading.text === null ? [null] : reading.digits.map((d) => d.digit), split: splitCount(reading) };
     } catch (e) {
-      if (e instanceof DigitNetError) return { digits: [], refused: e.message };
+      if (e instanceof DigitNetError) return { digits: [], split: 0, refused: e.message };
       throw e;
     }
   };
+}
+
+/** The digits the split found: as read when the number was taken, else the segmentation of the same ink again. */
+function splitCount(reading: PictureReading): number {
+  if (reading.digits.length > 1 || !reading.working) return reading.digits.length;
+  const { ink, w, h } = reading.working;
+  const { regions, touching } = segmentDigits(ink, w, h);
+  return touching.length > 0 ? 0 : regions.length;
 }

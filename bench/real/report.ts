@@ -102,13 +102,14 @@ function nonDigitTable(figures: Figures): string {
 function numberTable(figures: Figures): string {
   const n = figures.numbers;
   if (n.total === 0) return '';
-  const lines = [`${'digits'.padEnd(10)}${'n'.padStart(6)}${'count right'.padStart(13)}${'all right'.padStart(11)}`];
+  const lines = [`${'digits'.padEnd(10)}${'n'.padStart(6)}${'split right'.padStart(13)}${'all right'.padStart(11)}`];
   for (const [length, c] of Object.entries(n.byLength).sort()) {
     lines.push(`${length.padEnd(10)}${String(c.total).padStart(6)}${pct(c.countRight, c.total).padStart(13)}${pct(c.allRight, c.total).padStart(11)}`);
   }
   lines.push(`${'all'.padEnd(10)}${String(n.total).padStart(6)}${pct(n.countRight, n.total).padStart(13)}${pct(n.allRight, n.total).padStart(11)}`);
   lines.push(`Digits inside numbers read right in place: ${pct(n.digitsRight, n.digits)} (${n.digitsRight} / ${n.digits}).`);
-  return [`Numbers: 2–6 ${n.split} digits in one picture; right count of digits found, read entirely right`, ...lines].join('\n');
+  lines.push(`Split right but answered "not a digit" (one digit unsure): ${pct(n.splitButUnsure, n.total)} (${n.splitButUnsure}).`);
+  return [`Numbers: 2–6 ${n.split} digits in one picture; split right (the right number of digits found), read entirely right`, ...lines].join('\n');
 }
 
 function sumCells(cells: DigitCell[]): DigitCell {

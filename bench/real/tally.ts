@@ -6,6 +6,8 @@
  * rejected when it was refused or every digit found was "not a digit".
  * Inside numbers, digits are compared position by position, left to right
  * (a missing or extra digit shifts nothing: it is simply absent or unmatched).
+ * A number is split right when the split into digits found as many as it
+ * has, whether or not each was then read with confidence.
  */
 import type { LookSummary, Outcome } from './jobs.js';
 import { NON_DIGIT_KINDS, type NonDigitKind } from './non-digits.js';
@@ -38,6 +40,8 @@ export interface NumberFigures {
   allRight: number;
   digits: number;
   digitsRight: number;
+  /** Split right, yet answered "not a digit" as a whole: one of its digits was unsure. */
+  splitButUnsure: number;
   /** Per number length 2..6. */
   byLength: Record<string, { total: number; countRight: number; allRight: number }>;
 }
@@ -64,7 +68,7 @@ export function tally(outcomes: Outcome[], confusionSplit: Split, numbersSplit: 
     confusionSplit,
     byLook: {},
     nonDigits: {},
-    numbers: { split: numbersSplit, total: 0, countRight: 0, allRight: 0, digits: 0, digitsRight: 0, byLength: {} },
+    numbers: { split: numbersSplit, total: 0, countRight: 0, allRight: 0, digits: 0, digitsRight: 0, splitButUnsure: 0, byLength: {} },
   };
   for (const { job, truth, reading, look } of outcomes) {
     if (job.kind === 'digit') countDigit(figures, job.split, job.condition, Number(truth), reading, look);
@@ -106,15 +110,16 @@ function countNonDigit(figures: Figures, kind: NonDigitKind, reading: Reading): 
 
 function countNumber(numbers: NumberFigures, truth: string, reading: Reading): void {
   const read = reading.refused === undefined ? reading.digits : [];
-  const countRight = read.length === truth.length;
+  const countRight = reading.split === truth.length;
   let right = 0;
   for (let i = 0; i < truth.length; i++) if (read[i] === Number(truth[i])) right++;
   const byLength = (numbers.byLength[String(truth.length)] ??= { total: 0, countRight: 0, allRight: 0 });
   for (const cell of [numbers, byLength]) {
     cell.total++;
     cell.countRight += Number(countRight);
-    cell.allRight += Number(countRight && right === truth.length);
+    cell.allRight += Number(read.length === truth.length && right === truth.length);
   }
   numbers.digits += truth.length;
   numbers.digitsRight += right;
+  if (countRight && read.length !== truth.length) numbers.splitButUnsure++;
 }
