@@ -32,6 +32,8 @@ export type InkPolarity = 'auto' | 'dark' | 'light';
 /** The smallest ink-to-paper contrast taken as a digit, in grey levels (of 255). */
 export const MIN_CONTRAST = 24;
 const MIN_NOISE_FLOOR = 8;
+/** A noise floor above this (grey levels) is the ink's spread, not the paper's noise (see largeScaleSides). */
+const MAX_NOISE_FLOOR = 64;
 /** The faintest ink kept, as a share of the stroke core: small pictures are clean; photos have JPEG and palette steps. */
 const MIN_THRESHOLD = 0.05;
 const MIN_THRESHOLD_PHOTO = 0.12;
@@ -210,8 +212,12 @@ function largeScaleSides(grey: ArrayLike<number>, paper: Float32Array): { darkMa
     deviation[p] = grey[p] - paper[p];
     size[p] = Math.abs(deviation[p]);
   }
-  const spread = sampleMedian(size) / 0.6745;
-  const floor = Math.max(4 * spread, MIN_NOISE_FLOOR);
+  let floor = Math.max((4 * sampleMedian(size)) / 0.6745, MIN_NOISE_FLOOR);
+  // Bold digits may cover half the picture, and where they fill the window the large-scale
+  // level is theirs: the median deviation is then the ink's, and the floor rose above 255 and
+  // lost every digit. Past a plausible noise floor, the noise is taken from the quarter of
+  // pixels nearest the paper instead.
+  if (floor > MAX_NOISE_FLOOR) floor = Math.max((4 * sampleQuantile(size, 0.25)) / 0.3186, MIN_NOISE_FLOOR);
   let darkMass = 0;
   let lightMass = 0;
   for (const d of deviation) {
@@ -249,10 +255,15 @@ function paperDeviation(values: Float32Array): number {
 
 /** The median of at most 16,384 evenly spaced values: plenty for a level, cheap for 10⁶ pixels. */
 function sampleMedian(values: Float32Array): number {
+  return sampleQuantile(values, 0.5);
+}
+
+/** The q-quantile of at most 16,384 evenly spaced values. */
+function sampleQuantile(values: Float32Array, q: number): number {
   const step = Math.max(1, Math.floor(values.length / 16384));
   const sample = new Float32Array(Math.ceil(values.length / step));
   for (let i = 0, k = 0; i < values.length; i += step) sample[k++] = values[i];
-  return median(sample);
+  return percentile(sample, q);
 }
 
 /**
