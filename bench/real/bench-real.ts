@@ -7,7 +7,7 @@
  * Data: UCI optdigits (optdigits.ts; fetched into .cache/ on first use).
  * Split: rows 0–1199 are dev (may be used to tune preprocessing, recipes,
  * thresholds), rows 1200–1796 are held-out (never used for tuning; the
- * headline figure). No part of optdigits is ever used for training.
+ * headline figure). No model it reports is trained on optdigits.
  *
  * Each digit is redrawn from its 8×8 grid and put on a page (render.ts,
  * page.ts) under each condition; non-digits (non-digits.ts) and numbers
