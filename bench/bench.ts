@@ -7,7 +7,8 @@
  *
  * Reported per kernel set: the first epoch apart (V8 is still compiling),
  * the median of the later ("warm") epochs, dense-equivalent GFLOP/s, the
- * median evaluation time, the data load time and the peak RSS.
+ * median evaluation time, the data load time and the peak RSS; and the
+ * median CPU time per warm epoch, training and evaluation, every thread's.
  *
  * FLOPs are counted as if every input were nonzero (the wasm kernels skip
  * zero pixels, so theirs is an effective rate). Per example, with ΣIO over
@@ -15,17 +16,23 @@
  * is needed for the pixels), weight gradients 2ΣIO; plus the update, 2 per
  * parameter per batch. For [784, 30, 25, 10] and batch 10 that is
  * 105,000 per example, 5.25 GFLOP per epoch of 50,000.
+ *
+ * `--threads 1,2` runs the wasm kernels once per thread count (each in its
+ * own process) and adds the speed-up over the first count. `--preset best`
+ * trains a preset's recipe (its activations, cost, batch, η, L2, momentum)
+ * rather than the sigmoid/quadratic network of --layers.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Command, Option } from 'commander';
-import { layerList, oneOf, positiveInt } from '../src/cli/parse.js';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { layerList, oneOf, positiveInt, threadCount } from '../src/cli/parse.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { KERNEL_NAMES, loadKernels } from '../src/kernels/index.js';
 import type { KernelsName } from '../src/kernels/types.js';
 import { Network, type NetworkSpec } from '../src/nn/network.js';
 import { Random } from '../src/random.js';
-import { type EpochEvent, train } from '../src/train/trainer.js';
+import { preset, PRESET_NAMES, type PresetName, specOf } from '../src/train/config.js';
+import { type EpochEvent, type TrainOptions, train } from '../src/train/trainer.js';
 
 interface Flags {
   kernels: KernelsName[];
@@ -33,14 +40,18 @@ interface Flags {
   batchSize: number;
   epochs?: number;
   trainSize?: number;
+  threads: number[];
+  preset?: PresetName;
   child?: KernelsName;
+  childThreads?: number;
 }
 
 /** What a child reports. */
 interface Measurement {
   kernels: KernelsName;
+  threads: number;
   loadSeconds: number;
-  epochs: Pick<EpochEvent, 'seconds' | 'evalSeconds' | 'correct'>[];
+  epochs: (Pick<EpochEvent, 'seconds' | 'evalSeconds' | 'correct'> & { cpuSeconds: number })[];
   trainCount: number;
   peakRssMiB: number;
 }
@@ -61,28 +72,51 @@ function flopsPerExample(sizes: readonly number[], batchSize: number): number {
   return flops;
 }
 
-async function measure(flags: Flags, kernelsName: KernelsName): Promise<Measurement> {
+async function measure(flags: Flags, kernelsName: KernelsName, threads: number): Promise<Measurement> {
   const t0 = performance.now();
   const data = loadMnist({ trainSize: flags.trainSize });
   const loadSeconds = (performance.now() - t0) / 1000;
-  const kernels = await loadKernels(kernelsName, (reason) => {
-    throw new Error(reason); // a benchmark of the fallback would be a lie
-  });
-  const spec: NetworkSpec = { sizes: flags.layers, activations: flags.layers.slice(1).map(() => 'sigmoid'), cost: 'quadratic' };
+  const kernels = await loadKernels(
+    kernelsName,
+    (reason) => {
+      throw new Error(reason); // a benchmark of the fallback would be a lie
+    },
+    undefined,
+    threads,
+  );
+  const { spec, recipe } = network(flags);
   const rng = new Random(1);
-  const net = Network.create(spec, rng);
+  const net = Network.create(spec, rng, flags.preset ? preset(flags.preset).init : undefined);
   const epochs: Measurement['epochs'] = [];
+  // CPU time of every thread of the process: on a busy machine a steadier measure of the work than the clock.
+  const cpu = () => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  };
+  let cpuBefore = cpu();
   await train(net, data, {
+    ...recipe,
     epochs: flags.epochs ?? DEFAULT_EPOCHS[kernelsName],
-    batchSize: flags.batchSize,
-    eta: 1.3,
     kernels,
     rng,
     onEvent: (e) => {
-      if (e.type === 'epoch') epochs.push({ seconds: e.seconds, evalSeconds: e.evalSeconds, correct: e.correct });
+      if (e.type !== 'epoch') return;
+      const now = cpu();
+      epochs.push({ seconds: e.seconds, evalSeconds: e.evalSeconds, correct: e.correct, cpuSeconds: now - cpuBefore });
+      cpuBefore = now;
     },
   });
-  return { kernels: kernelsName, loadSeconds, epochs, trainCount: data.train.count, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
+  return { kernels: kernelsName, threads, loadSeconds, epochs, trainCount: data.train.count, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
+}
+
+/** The network and its update rule: a preset's, or sigmoid and quadratic cost on --layers with η 1.3. */
+function network(flags: Flags): { spec: NetworkSpec; recipe: Pick<TrainOptions, 'batchSize' | 'eta' | 'l2' | 'momentum' | 'nesterov'> } {
+  if (flags.preset) {
+    const c = preset(flags.preset);
+    return { spec: specOf(c), recipe: { batchSize: c.batchSize, eta: c.eta, l2: c.l2, momentum: c.momentum, nesterov: c.nesterov } };
+  }
+  const spec: NetworkSpec = { sizes: flags.layers, activations: flags.layers.slice(1).map(() => 'sigmoid'), cost: 'quadratic' };
+  return { spec, recipe: { batchSize: flags.batchSize, eta: 1.3 } };
 }
 
 function median(xs: number[]): number {
@@ -94,22 +128,30 @@ function median(xs: number[]): number {
 
 function report(flags: Flags, results: Measurement[]): void {
   const N = results[0]?.trainCount ?? 0;
-  const perEpoch = flopsPerExample(flags.layers, flags.batchSize) * N;
+  const { spec, recipe } = network(flags);
+  const perEpoch = flopsPerExample(spec.sizes, recipe.batchSize) * N;
+  const what = flags.preset ? `--preset ${flags.preset}: ` : '';
   console.log(
-    `[${flags.layers.join(', ')}] sigmoid, quadratic cost, batch ${flags.batchSize}, ${N} training images: ` +
+    `${what}[${spec.sizes.join(', ')}] ${[...new Set(spec.activations)].join('/')}, ${spec.cost} cost, batch ${recipe.batchSize}, ${N} training images: ` +
       `${(perEpoch / 1e9).toFixed(2)} GFLOP per epoch (dense-equivalent)`,
   );
-  const rows = [['kernels', 'epochs', 'first epoch', 'warm epoch (median)', 'GFLOP/s', 'eval 10k (median)', 'data load', 'peak RSS', 'validation']];
+  const rows = [['kernels', 'threads', 'epochs', 'first epoch', 'warm epoch (median)', 'speed-up', 'GFLOP/s', 'CPU per epoch', 'eval 10k (median)', 'data load', 'peak RSS', 'validation']];
+  const warmOf = (r: Measurement) => median(r.epochs.slice(1).map((e) => e.seconds));
   for (const r of results) {
-    const warm = median(r.epochs.slice(1).map((e) => e.seconds));
+    const warm = warmOf(r);
     const evals = median((r.epochs.length > 1 ? r.epochs.slice(1) : r.epochs).map((e) => e.evalSeconds));
     const last = r.epochs[r.epochs.length - 1];
+    // Against the same kernels' first thread count, as listed.
+    const base = results.find((b) => b.kernels === r.kernels)!;
     rows.push([
       r.kernels,
+      String(r.threads),
       String(r.epochs.length),
       `${r.epochs[0].seconds.toFixed(3)} s`,
       Number.isNaN(warm) ? 'n/a (1 epoch)' : `${warm.toFixed(3)} s`,
+      Number.isNaN(warm) ? 'n/a' : `${(warmOf(base) / warm).toFixed(2)}×`,
       Number.isNaN(warm) ? 'n/a' : (perEpoch / warm / 1e9).toFixed(1),
+      `${median((r.epochs.length > 1 ? r.epochs.slice(1) : r.epochs).map((e) => e.cpuSeconds)).toFixed(3)} s`,
       `${evals.toFixed(4)} s`,
       `${r.loadSeconds.toFixed(2)} s`,
       `${r.peakRssMiB.toFixed(0)} MiB`,
@@ -120,13 +162,19 @@ function report(flags: Flags, results: Measurement[]): void {
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
 }
 
-function runChild(flags: Flags, kernelsName: KernelsName): Measurement {
-  const args = [fileURLToPath(import.meta.url), '--child', kernelsName, '--layers', flags.layers.join(','), '--batch-size', String(flags.batchSize)];
+function runChild(flags: Flags, kernelsName: KernelsName, threads: number): Measurement {
+  const args = [fileURLToPath(import.meta.url), '--child', kernelsName, '--child-threads', String(threads), '--layers', flags.layers.join(','), '--batch-size', String(flags.batchSize)];
   if (flags.epochs !== undefined) args.push('--epochs', String(flags.epochs));
   if (flags.trainSize !== undefined) args.push('--train-size', String(flags.trainSize));
+  if (flags.preset !== undefined) args.push('--preset', flags.preset);
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new Error(`the ${kernelsName} run failed (exit ${r.status})`);
+  if (r.status !== 0) throw new Error(`the ${kernelsName} run on ${threads} thread(s) failed (exit ${r.status})`);
   return JSON.parse(r.stdout) as Measurement;
+}
+
+/** Each kernel set once per thread count (the reference kernels have one thread). */
+function runs(flags: Flags): [KernelsName, number][] {
+  return flags.kernels.flatMap((k): [KernelsName, number][] => (k === 'wasm' ? flags.threads.map((t): [KernelsName, number] => [k, t]) : [[k, 1]]));
 }
 
 const program = new Command('bench')
@@ -143,16 +191,30 @@ const program = new Command('bench')
   .option('--batch-size <n>', 'examples per mini-batch', positiveInt, 10)
   .option('--epochs <n>', `epochs per kernel set (default: ${DEFAULT_EPOCHS.wasm} for wasm, ${DEFAULT_EPOCHS.reference} for reference); the first is reported apart`, positiveInt)
   .option('--train-size <n>', 'train on the first N of the 50,000 images', positiveInt)
+  .addOption(
+    new Option('--threads <list>', 'thread counts to run the wasm kernels with, comma-separated; speed-ups are against the first')
+      .argParser((v) => v.split(',').map((t) => threadNumber(t.trim())))
+      .default([1], '1'),
+  )
+  .addOption(new Option('--preset <name>', "train a preset's recipe (network, batch, η, L2, momentum) instead of --layers and --batch-size").choices(PRESET_NAMES))
   .addOption(new Option('--child <kernels>', 'internal: measure one kernel set and print JSON').hideHelp())
+  .addOption(new Option('--child-threads <n>', 'internal: its thread count').argParser(positiveInt).default(1).hideHelp())
   .action(async (flags: Flags) => {
     const sizes = flags.layers;
     if (sizes[0] !== 784 || sizes[sizes.length - 1] !== 10) throw new Error('--layers must start with 784 (pixels) and end with 10 (classes)');
     if (flags.child) {
-      process.stdout.write(JSON.stringify(await measure(flags, flags.child)));
+      process.stdout.write(JSON.stringify(await measure(flags, flags.child, flags.childThreads ?? 1)));
       return;
     }
-    report(flags, flags.kernels.map((k) => runChild(flags, k)));
+    report(flags, runs(flags).map(([k, t]) => runChild(flags, k, t)));
   });
+
+/** A thread count for the table: a number ('auto' would not say what was measured). */
+function threadNumber(value: string): number {
+  const n = threadCount(value);
+  if (n === 'auto') throw new InvalidArgumentError('must list thread counts (numbers), not auto.');
+  return n;
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -122,6 +122,8 @@ export {
   type TrainingEngine,
   /** The SGD step's settings a TrainingEngine is made with. */
   type UpdateOptions,
+  /** How many threads the wasm kernels may use: a number, or 'auto' (only where they pay, on idle cores). */
+  type Threads,
 } from './kernels/types.js';
 export {
   /** The reference kernels: plain TypeScript in float64, always available. */

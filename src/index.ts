@@ -21,7 +21,11 @@ export * from './browser.js';
 
 // Kernels, with the wasm module read from beside the built code.
 export {
-  /** The kernels called 'wasm' (fast, the default) or 'reference'; falls back to the reference, telling `onFallback` why. */
+  /**
+   * The kernels called 'wasm' (fast, the default) or 'reference'; falls back to the reference, telling `onFallback` why.
+   * A 4th argument, `threads` (a number or 'auto'; default 1), runs the wasm kernels on worker threads (Node): the same
+   * numbers bit for bit, faster on wide layers; dispose() each engine to end its threads.
+   */
   loadKernels,
   /** The kernel names there are: 'wasm', 'reference'. */
   KERNEL_NAMES,

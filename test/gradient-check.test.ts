@@ -102,10 +102,10 @@ function errorOfScale(a: Float64Array, b: Float64Array): number {
 /** How close each kernel set's step comes to the finite differences: float64 exactly, float32 to its rounding. */
 const STEP_TOLERANCE = { reference: 1e-7, wasm: 2e-4 } as const;
 
-forEachKernels(({ kernels }) => {
+forEachKernels(({ kernels, label }) => {
   for (const { hidden, output, cost } of cases) {
     const sizes = [6, ...hidden.map((_, i) => 5 - i), 3];
-    test(`${kernels.name} kernels: an SGD step follows the gradient, [${sizes}] ${hidden.join('+')} → ${output}, ${cost}`, () => {
+    test(`${label} kernels: an SGD step follows the gradient, [${sizes}] ${hidden.join('+')} → ${output}, ${cost}`, () => {
       const net = Network.create({ sizes, activations: [...hidden, output], cost }, new Random(9), 'scaled');
       // float32 kernels hold float32 weights: start both sides from the same ones.
       net.params.set(net.params.map(Math.fround));

@@ -9,16 +9,19 @@ import { AGREEMENT_BOUNDS, blockShapes, checkAgainstReference, disagreement, sta
 import { sparseDataset } from './helpers.js';
 import { KERNEL_SETS } from './kernel-sets.js';
 
-const wasm = KERNEL_SETS.find((set) => set.kernels.name === 'wasm')!.kernels;
+const wasm = KERNEL_SETS.find((set) => set.label === 'wasm')!.kernels;
+const threaded = KERNEL_SETS.find((set) => set.label === 'wasm on 3 threads')!.kernels;
 // MNIST-like: 40% of pixels inked, the rest 0 (the wasm kernels list only nonzero inputs).
 const data = sparseDataset(3, 200, 60, 10);
 
-for (const shape of blockShapes(60)) {
-  const hidden = shape.spec.sizes[1];
-  test(`wasm block width ${shape.fullBlocks ? '8 + ' : ''}${shape.width} (${hidden} hidden units) trains as the reference kernels do`, () => {
-    const agreement = checkAgainstReference(wasm, startingNetwork(shape.spec), data, 20, 10);
-    assert.equal(disagreement(agreement), null);
-  });
+for (const [label, kernels] of [['wasm', wasm], ['wasm on 3 threads', threaded]] as const) {
+  for (const shape of blockShapes(60)) {
+    const hidden = shape.spec.sizes[1];
+    test(`${label}: block width ${shape.fullBlocks ? '8 + ' : ''}${shape.width} (${hidden} hidden units) trains as the reference kernels do`, () => {
+      const agreement = checkAgainstReference(kernels, startingNetwork(shape.spec), data, 20, 10);
+      assert.equal(disagreement(agreement), null);
+    });
+  }
 }
 
 test('the block check sees a wrong kernel: a network that differs in one weight fails it', () => {

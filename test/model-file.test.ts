@@ -34,8 +34,8 @@ test('json: save → load gives identical parameters and predictions', () => {
     assert.deepEqual(loaded.network.spec, net.spec);
     assert.deepEqual(loaded.network.params, net.params);
     assert.deepEqual(loaded.info.validation, { correct: 1, total: 2 });
-    for (const { kernels } of KERNEL_SETS) {
-      assert.deepEqual(evaluateNetwork(loaded.network, testSet, kernels).predictions, evaluateNetwork(net, testSet, kernels).predictions, kernels.name);
+    for (const { kernels, label } of KERNEL_SETS) {
+      assert.deepEqual(evaluateNetwork(loaded.network, testSet, kernels).predictions, evaluateNetwork(net, testSet, kernels).predictions, label);
     }
   });
 });
@@ -47,8 +47,8 @@ test('compact: float32 base64, a third of the size, same predictions on 10,000 t
   assert.ok(compact.length < json.length / 2.5, `${compact.length} vs ${json.length}`);
   const loaded = parseModel(compact).network;
   assert.deepEqual(loaded.params, net.params.map(Math.fround));
-  for (const { kernels } of KERNEL_SETS) {
-    assert.deepEqual(evaluateNetwork(loaded, testSet, kernels).predictions, evaluateNetwork(net, testSet, kernels).predictions, kernels.name);
+  for (const { kernels, label } of KERNEL_SETS) {
+    assert.deepEqual(evaluateNetwork(loaded, testSet, kernels).predictions, evaluateNetwork(net, testSet, kernels).predictions, label);
   }
 });
 

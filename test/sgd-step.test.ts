@@ -47,7 +47,7 @@ test('forward pass matches the hand-worked activations', () => {
 
 // The hand-worked numbers hold on every kernel set, to its arithmetic's precision.
 forEachKernels((set) => {
-  test(`${set.kernels.name} kernels: one SGD step on one example matches the hand-worked update`, () => {
+  test(`${set.label} kernels: one SGD step on one example matches the hand-worked update`, () => {
     const net = step(set, [[51, 102]], [1], 1);
     assertClose(net.layers[0].weights, [0.14913186451216257, 0.19826372902432518, 0.24902607549923403, 0.29805215099846805], 'w¹', set.tolerance);
     assertClose(net.layers[0].biases, [0.3456593225608129, 0.3451303774961702], 'b¹', set.tolerance);
@@ -55,7 +55,7 @@ forEachKernels((set) => {
     assertClose(net.layers[1].biases, [0.5302083199222836, 0.6192383285325277], 'b²', set.tolerance);
   });
 
-  test(`${set.kernels.name} kernels: a mini-batch of two averages the gradients (η/m)`, () => {
+  test(`${set.label} kernels: a mini-batch of two averages the gradients (η/m)`, () => {
     // Second example: inputs (1, 0), class 0.
     const net = step(set, [[51, 102], [255, 0]], [1, 0], 2);
     assertClose(net.layers[0].weights, [0.1466811526108252, 0.19913186451216258, 0.2464492236955867, 0.29902607549923405], 'w¹', set.tolerance);
@@ -64,15 +64,15 @@ forEachKernels((set) => {
     assertClose(net.layers[1].biases, [0.5762334068841695, 0.576164838419259], 'b²', set.tolerance);
   });
 
-  test(`${set.kernels.name} kernels: the same two examples as two batches of one differ from one batch of two`, () => {
+  test(`${set.label} kernels: the same two examples as two batches of one differ from one batch of two`, () => {
     const together = step(set, [[51, 102], [255, 0]], [1, 0], 2);
     const apart = step(set, [[51, 102], [255, 0]], [1, 0], 1);
     assert.notDeepEqual(Array.from(together.params), Array.from(apart.params));
   });
 });
 
-forEachKernels(({ kernels }) => {
-  test(`${kernels.name} kernels: an engine owns its options: setLearningRate leaves the caller's object alone`, () => {
+forEachKernels(({ kernels, label }) => {
+  test(`${label} kernels: an engine owns its options: setLearningRate leaves the caller's object alone`, () => {
     const options = { batchSize: 1, eta: 0.5, l2PerExample: 0, momentum: 0, nesterov: false };
     const engine = kernels.createEngine(mazurNetwork(), dataset([[51, 102]], [1], 2), options);
     engine.setLearningRate(0.1);

@@ -13,8 +13,8 @@ function run(kernels: Kernels, seed: number, trainSize: number, epochs: number) 
   return runTraining({ ...preset('reference'), seed, epochs }, loadMnist({ trainSize }), { kernels });
 }
 
-forEachKernels(({ kernels }) => {
-  test(`${kernels.name} kernels: the same seed gives identical weights; another seed does not`, async () => {
+forEachKernels(({ kernels, label }) => {
+  test(`${label} kernels: the same seed gives identical weights; another seed does not`, async () => {
     const a = await run(kernels, 5, 1000, 2);
     const b = await run(kernels, 5, 1000, 2);
     const c = await run(kernels, 6, 1000, 2);
@@ -52,8 +52,8 @@ test('Random: same seed, same stream; state round-trips', () => {
 // regression.
 const LEARNING_BAR = 0.7;
 
-forEachKernels(({ kernels }) => {
-  test(`${kernels.name} kernels: 5,000 MNIST images, 3 epochs reach ≥ ${LEARNING_BAR * 100}% validation`, async () => {
+forEachKernels(({ kernels, label }) => {
+  test(`${label} kernels: 5,000 MNIST images, 3 epochs reach ≥ ${LEARNING_BAR * 100}% validation`, async () => {
     const { epochs } = await run(kernels, 1, 5000, 3);
     const last = epochs[epochs.length - 1];
     const accuracy = last.correct / last.total;
@@ -77,7 +77,7 @@ const PRESET_BARS = [
   ['augmented', 0.91],
 ] as const;
 
-const wasm = KERNEL_SETS.find((set) => set.kernels.name === 'wasm')!.kernels;
+const wasm = KERNEL_SETS.find((set) => set.label === 'wasm')!.kernels;
 
 // [784, 800, 10] for 3 epochs takes minutes on the reference kernels: the
 // presets run on the wasm kernels, which the tests above hold to the reference.

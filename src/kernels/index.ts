@@ -5,9 +5,11 @@
  */
 import { oneLineMessage } from '../errors.js';
 import { referenceKernels } from './reference.js';
-import type { Kernels, KernelsName } from './types.js';
-import { compileKernels, type WasmSource, wasmKernelsFrom } from './wasm/load.js';
+import type { Kernels, KernelsName, Threads } from './types.js';
+import { compileKernels, type WasmModule, type WasmSource, wasmKernelsFrom } from './wasm/load.js';
 import { readKernelsFile } from './wasm/node-file.js';
+import { nodeThreadHost, readThreadedKernelsFile } from './wasm/node-threads.js';
+import { threadedKernelsFrom } from './wasm/threaded.js';
 
 export const KERNEL_NAMES: readonly KernelsName[] = ['wasm', 'reference'];
 
@@ -22,11 +24,15 @@ const compiled = new WeakMap<WasmSource, Promise<WebAssembly.Module>>();
  * WebAssembly SIMD, a missing or broken module), `onFallback` hears why in
  * one line and the reference kernels are returned instead. `wasmSource`
  * supplies the module's bytes: by default, the file the build wrote.
+ * `threads` (wasm only): 1, the default, is the one-thread kernels exactly;
+ * more, or 'auto', loads the threaded module too (if it cannot, onFallback
+ * hears why and engines use one thread).
  */
 export async function loadKernels(
   name: KernelsName,
   onFallback: (reason: string) => void = () => {},
   wasmSource: WasmSource = readKernelsFile,
+  threads: Threads = 1,
 ): Promise<Kernels> {
   switch (name) {
     case 'reference':
@@ -38,7 +44,8 @@ export async function loadKernels(
         compiled.set(wasmSource, module);
       }
       try {
-        return wasmKernelsFrom(await module);
+        const single = await module;
+        return threads === 1 ? wasmKernelsFrom(single) : await withThreads(single, threads, onFallback);
       } catch (e) {
         compiled.delete(wasmSource); // let a later call try again
         onFallback(`the wasm kernels cannot run here (${oneLineMessage(e)}); using the reference kernels`);
@@ -49,4 +56,23 @@ export async function loadKernels(
       onFallback(`${name as string} kernels are not available; using the reference kernels`);
       return referenceKernels;
   }
+}
+
+/** Compiled once, for every engine with threads. */
+let threadedModule: Promise<WasmModule> | null = null;
+
+async function withThreads(single: WasmModule, threads: Threads, onFallback: (reason: string) => void): Promise<Kernels> {
+  threadedModule ??= compileThreaded();
+  try {
+    return threadedKernelsFrom(single, await threadedModule, threads, nodeThreadHost);
+  } catch (e) {
+    threadedModule = null;
+    onFallback(`the wasm kernels cannot use threads here (${oneLineMessage(e)}); using one thread`);
+    return wasmKernelsFrom(single);
+  }
+}
+
+async function compileThreaded(): Promise<WasmModule> {
+  if (typeof SharedArrayBuffer !== 'function') throw new Error('no SharedArrayBuffer');
+  return WebAssembly.compile(await readThreadedKernelsFile());
 }

@@ -12,6 +12,15 @@ import type { Network } from '../nn/network.js';
 
 export type KernelsName = 'reference' | 'wasm';
 
+/**
+ * How many threads an engine may use: a number, or 'auto' to use more than
+ * one only where they pay (wide layers, big batches; see wasm/threaded.ts).
+ */
+export type Threads = number | 'auto';
+
+/** What an engine is made for: training (and evaluating between epochs), or only evaluating. */
+export type EngineUse = 'train' | 'evaluate';
+
 /** The update rule's hyperparameters, checked by the trainer before they get here. */
 export interface UpdateOptions {
   /** B, the mini-batch size. */
@@ -69,5 +78,6 @@ export interface Kernels {
   readonly name: KernelsName;
   /** Bind a network (whose params are copied in) to its training data. */
   /** The engine copies `options`: it owns its state, and never changes the caller's object. */
-  createEngine(net: Network, train: Dataset, options: Readonly<UpdateOptions>): TrainingEngine;
+  /** `use` lets kernels with threads judge whether they pay (default 'train'). */
+  createEngine(net: Network, train: Dataset, options: Readonly<UpdateOptions>, use?: EngineUse): TrainingEngine;
 }

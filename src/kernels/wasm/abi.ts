@@ -71,3 +71,41 @@ export const ACT_SOFTMAX = 4;
 export const COST_QUADRATIC = 0;
 export const COST_CROSS_ENTROPY = 1;
 export const COST_LOG_LIKELIHOOD = 2;
+
+/*
+ * The threaded module's control block (threads.ts, threaded.ts): 32-bit
+ * words in three 64-byte cache lines, so that a thread polling the barrier's
+ * generation is not slowed by the others' counting: line 0 the generation
+ * and the command (written once per step or run), line 1 the barrier's
+ * counters, line 2 the work tickets. The counters are only touched atomically.
+ */
+/** Barrier generation: bumped when the last thread arrives; waiters poll it, then sleep on it. */
+export const C_GENERATION = 0;
+/** T, the number of threads, the caller's included. */
+export const C_THREADS = 1;
+/** What the next run does (CMD_*), and its arguments. */
+export const C_COMMAND = 2;
+export const C_CONFIG = 3;
+/** Train: the order chunk (u32 indices) and its length. Evaluate: the number of examples. */
+export const C_ORDER = 4;
+export const C_COUNT = 5;
+/** Evaluate: images (count×I bytes), labels, predictions (bytes) and each example's cost (f64). */
+export const C_IMAGES = 6;
+export const C_LABELS = 7;
+export const C_PREDICTIONS = 8;
+export const C_COSTS = 9;
+/** Threads arrived at the current barrier. */
+export const C_ARRIVED = 16;
+/** Threads asleep (or about to be) on C_GENERATION: the last to arrive wakes them only if there are any. */
+export const C_SLEEPERS = 17;
+/** Nonzero once a thread has failed: the others stop waiting for it. */
+export const C_FAILED = 18;
+/** Threads 1 … T−1 that have instantiated the module and are about to serve. */
+export const C_READY = 19;
+/** Train: the next work ticket (a row of the batch, a chunk of the update); see threads.ts. */
+export const C_NEXT_ROW = 32;
+export const CONTROL_WORDS = 48;
+
+export const CMD_TRAIN = 1;
+export const CMD_EVALUATE = 2;
+export const CMD_EXIT = 3;

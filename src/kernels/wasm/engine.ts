@@ -1,9 +1,10 @@
 /**
- * The fast kernels' TrainingEngine: one WebAssembly instance per engine, with
- * the training images (as bytes), float32 parameters, velocities and every
- * per-row buffer in its linear memory (laid out by layout.ts, described to
- * the AssemblyScript side by the block in abi.ts). trainBatches makes one
- * call into WebAssembly per chunk of the order, evaluate one per dataset.
+ * The fast kernels' TrainingEngine: one WebAssembly instance per engine (or a
+ * team of threads sharing one memory, threaded.ts), with the training images
+ * (as bytes), float32 parameters, velocities and every per-row buffer in its
+ * linear memory (laid out by layout.ts, described to the AssemblyScript side
+ * by the block in abi.ts). trainBatches makes one call into WebAssembly per
+ * chunk of the order, evaluate one per dataset.
  *
  * This file knows nothing of files or Node: it takes a compiled
  * WebAssembly.Module, so a browser worker can run the same kernels.
@@ -30,6 +31,42 @@ export interface KernelExports {
 
 export const KERNEL_EXPORTS = ['memory', 'heapBase', 'train', 'evaluate'] as const;
 
+/**
+ * What runs the kernels on the engine's memory: one instance on this thread
+ * (oneThread below), or a team of threads (threaded.ts).
+ */
+export interface KernelRunner {
+  readonly memory: WebAssembly.Memory;
+  readonly heapBase: number;
+  /** Row buffers needed at least, whatever the batch size (one per thread for evaluation). */
+  readonly minRows: number;
+  /** Bytes of scratch per example that evaluate needs after the dataset (0 for none). */
+  readonly scratchPerExample: number;
+  /** Bytes of control block it needs in the plan (0 for none). */
+  readonly controlBytes: number;
+  /** Called once the memory is laid out and configured, before any train or evaluate. */
+  start(plan: MemoryPlan): void;
+  train(config: number, order: number, count: number): void;
+  evaluate(config: number, images: number, labels: number, predictions: number, count: number, scratch: number): number;
+  dispose(): void;
+}
+
+/** The one-thread runner: a fresh instance of kernels.wasm with memory of its own. */
+export function oneThread(module: WebAssembly.Module): KernelRunner {
+  const wasm = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+  return {
+    memory: wasm.memory,
+    heapBase: wasm.heapBase(),
+    minRows: 1,
+    scratchPerExample: 0,
+    controlBytes: 0,
+    start: () => {},
+    train: (config, order, count) => wasm.train(config, order, count),
+    evaluate: (config, images, labels, predictions, count) => wasm.evaluate(config, images, labels, predictions, count),
+    dispose: () => {},
+  };
+}
+
 const ACTIVATION_CODES: Record<ActivationName, number> = {
   sigmoid: abi.ACT_SIGMOID,
   tanh: abi.ACT_TANH,
@@ -50,29 +87,32 @@ const MAX_PAGES = 65536;
 
 export class WasmEngine implements TrainingEngine {
   readonly kernels = 'wasm' as const;
-  private wasm: KernelExports | null;
+  private runner: KernelRunner | null;
   private readonly plan: MemoryPlan;
   private readonly trainCount: number;
   private readonly inputSize: number;
   private readonly momentum: boolean;
 
-  constructor(module: WebAssembly.Module, net: Network, train: Dataset, options: UpdateOptions) {
+  /** `runner`: a WebAssembly.Module of kernels.wasm (one thread), or a runner to own and dispose of. */
+  constructor(runner: WebAssembly.Module | KernelRunner, net: Network, train: Dataset, options: UpdateOptions) {
     if (train.inputSize !== net.inputSize) {
       throw new Error(`the network takes ${net.inputSize} inputs but the data has ${train.inputSize}`);
     }
-    const instance = new WebAssembly.Instance(module, {});
-    this.wasm = instance.exports as unknown as KernelExports;
+    const own = runner instanceof WebAssembly.Module ? oneThread(runner) : runner;
+    this.runner = own;
     this.trainCount = train.count;
     this.inputSize = train.inputSize;
     this.momentum = options.momentum > 0;
     // The order is copied in chunks of whole batches; a chunk as large as the training set is plenty.
     const orderCapacity = Math.max(1, Math.ceil(train.count / options.batchSize)) * options.batchSize;
-    this.plan = planMemory(this.wasm.heapBase(), net.sizes, options.batchSize, this.momentum, train.count, orderCapacity);
+    const rows = Math.max(options.batchSize, own.minRows);
+    this.plan = planMemory(own.heapBase, net.sizes, rows, this.momentum, train.count, orderCapacity, own.controlBytes);
     this.ensureMemory(this.plan.end);
     this.writeConfig(net, options);
     this.bytes(this.plan.images, train.count * train.inputSize).set(train.images.subarray(0, train.count * train.inputSize));
     this.bytes(this.plan.labels, train.count).set(train.labels.subarray(0, train.count));
     this.writeParams(net.params);
+    own.start(this.plan);
   }
 
   setTrainImages(images: Uint8Array): void {
@@ -82,7 +122,7 @@ export class WasmEngine implements TrainingEngine {
   }
 
   trainBatches(order: Uint32Array, from: number, to: number): void {
-    const wasm = this.live();
+    const runner = this.live();
     const { order: at, orderCapacity } = this.plan;
     for (let start = from; start < to; start += orderCapacity) {
       const end = Math.min(to, start + orderCapacity);
@@ -90,26 +130,27 @@ export class WasmEngine implements TrainingEngine {
       for (let i = 0; i < chunk.length; i++) {
         if (chunk[i] >= this.trainCount) throw new RangeError(`order[${start + i}] = ${chunk[i]} is not an example of the ${this.trainCount} training examples`);
       }
-      new Uint32Array(wasm.memory.buffer, at, chunk.length).set(chunk);
-      wasm.train(this.plan.config, at, chunk.length);
+      new Uint32Array(runner.memory.buffer, at, chunk.length).set(chunk);
+      runner.train(this.plan.config, at, chunk.length);
     }
   }
 
   evaluate(ds: Dataset, predictions: Uint8Array): number {
-    const wasm = this.live();
+    const runner = this.live();
     const N = ds.count;
     const I = this.plan.layers[0].I;
     if (ds.inputSize !== I) throw new Error(`the network takes ${I} inputs but the data has ${ds.inputSize}`);
     if (predictions.length < N) throw new RangeError(`predictions holds ${predictions.length} classes, ${N} needed`);
     if (N === 0) return 0;
-    // The dataset goes after everything else: labels, predictions, images.
+    // The dataset goes after everything else: labels, predictions, images, then the runner's scratch.
     const labels = this.plan.end;
     const predicted = labels + N;
     const images = align16(predicted + N);
-    this.ensureMemory(images + N * I);
+    const scratch = align16(images + N * I);
+    this.ensureMemory(runner.scratchPerExample > 0 ? scratch + N * runner.scratchPerExample : images + N * I);
     this.bytes(images, N * I).set(ds.images.subarray(0, N * I));
     this.bytes(labels, N).set(ds.labels.subarray(0, N));
-    const cost = wasm.evaluate(this.plan.config, images, labels, predicted, N);
+    const cost = runner.evaluate(this.plan.config, images, labels, predicted, N, scratch);
     predictions.set(this.bytes(predicted, N));
     return cost;
   }
@@ -136,7 +177,8 @@ export class WasmEngine implements TrainingEngine {
   }
 
   dispose(): void {
-    this.wasm = null; // the instance and its memory go with the last reference
+    this.runner?.dispose();
+    this.runner = null; // the instance and its memory go with the last reference
   }
 
   /**
@@ -248,8 +290,8 @@ export class WasmEngine implements TrainingEngine {
     return new Uint8Array(this.live().memory.buffer, at, length);
   }
 
-  private live(): KernelExports {
-    if (!this.wasm) throw new Error('this training engine has been disposed');
-    return this.wasm;
+  private live(): KernelRunner {
+    if (!this.runner) throw new Error('this training engine has been disposed');
+    return this.runner;
   }
 }

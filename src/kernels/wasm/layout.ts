@@ -40,6 +40,8 @@ export interface MemoryPlan {
   /** The training set: N labels, N×I image bytes. */
   labels: number;
   images: number;
+  /** The threads' control block (abi.ts, C_*), or 0 when there is none. */
+  control: number;
   /** The first byte after all of it. */
   end: number;
 }
@@ -49,13 +51,16 @@ export const padTo4 = (n: number): number => Math.ceil(n / 4) * 4;
 /** `n` rounded up to a multiple of 16 bytes (v128 loads and stores). */
 export const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
-export function planMemory(base: number, sizes: readonly number[], rows: number, momentum: boolean, trainCount: number, orderCapacity: number): MemoryPlan {
+/** `controlBytes`: room for the threads' control block (threaded.ts), if any. */
+export function planMemory(base: number, sizes: readonly number[], rows: number, momentum: boolean, trainCount: number, orderCapacity: number, controlBytes = 0): MemoryPlan {
   let next = align16(base);
-  const take = (bytes: number): number => {
-    const at = next;
-    next = align16(next + bytes);
+  const take = (bytes: number, alignment = 16): number => {
+    const at = Math.ceil(next / alignment) * alignment;
+    next = align16(at + bytes);
     return at;
   };
+  // Weights start on a cache line (64 bytes): threads updating different rows share fewer lines.
+  const line = 64;
   const config = take((HEADER_WORDS + (sizes.length - 1) * LAYER_WORDS) * 4);
   const pixelValues = take(256 * 4);
   const layers: LayerPlan[] = [];
@@ -67,9 +72,9 @@ export function planMemory(base: number, sizes: readonly number[], rows: number,
       I,
       O,
       Op,
-      w: take(I * Op * 4),
+      w: take(I * Op * 4, line),
       b: take(Op * 4),
-      vw: momentum ? take(I * Op * 4) : 0,
+      vw: momentum ? take(I * Op * 4, line) : 0,
       vb: momentum ? take(Op * 4) : 0,
       z: take(rows * Op * 4),
       a: take(rows * Op * 4),
@@ -82,5 +87,6 @@ export function planMemory(base: number, sizes: readonly number[], rows: number,
   const order = take(orderCapacity * 4);
   const labels = take(trainCount);
   const images = take(trainCount * sizes[0]);
-  return { config, pixelValues, layers, order, orderCapacity, labels, images, end: next };
+  const control = controlBytes > 0 ? take(controlBytes, line) : 0;
+  return { config, pixelValues, layers, order, orderCapacity, labels, images, control, end: next };
 }

@@ -27,7 +27,7 @@ declare namespace WebAssembly {
     readonly exports: Exports;
   }
   class Memory {
-    constructor(descriptor: { initial: number; maximum?: number });
+    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
     readonly buffer: ArrayBuffer;
     grow(delta: number): number;
   }

@@ -16,46 +16,74 @@ import { addOuterRow } from "./matmul";
 /** Apply one step for the batch of m rows whose lists and δ are in place. */
 export function update(cfg: usize, m: i32): void {
   const L = header(cfg, H_LAYERS);
+  for (let l = 0; l < L; l++) updateRows(cfg, l, m, 0, field(layer(cfg, l), L_IN), true);
+}
+
+/**
+ * The step for layer l's weights from inputs k0 … k1−1 (rows k0 … k1−1 of
+ * W, one contiguous run of memory), and for its biases if `biases`. Every
+ * weight gets the same operations in the same order whoever computes it, so
+ * threads that split a layer's rows (threads.ts) give exactly the
+ * one-thread result.
+ */
+export function updateRows(cfg: usize, l: i32, m: i32, k0: i32, k1: i32, biases: bool): void {
   const eta = headerF32(cfg, H_ETA);
   const decay = headerF32(cfg, H_DECAY);
   const mu = headerF32(cfg, H_MOMENTUM);
   const nesterov = header(cfg, H_NESTEROV) != 0;
   const s = -eta / <f32>m;
-  for (let l = 0; l < L; l++) {
-    const ly = layer(cfg, l);
-    const I = field(ly, L_IN);
-    const Op = field(ly, L_OUT_PADDED);
-    const W = pointer(ly, L_W);
-    const b = pointer(ly, L_B);
-    const size = I * Op;
-    // T is what the gradient goes into: the weights, or with momentum the velocities.
-    let T = W;
-    let Tb = b;
-    if (mu > 0) {
-      T = pointer(ly, L_VW);
-      Tb = pointer(ly, L_VB);
-      momentumBefore(W, T, size, mu, -eta * decay, nesterov);
-      momentumBefore(b, Tb, Op, mu, 0, nesterov);
-    } else if (decay > 0) {
-      scale(W, size, 1 - eta * decay);
-    }
-    const rows = pointer(ly, L_LIST_ROW);
-    const values = pointer(ly, L_LIST_VALUE);
-    const counts = pointer(ly, L_LIST_COUNT);
-    const d = pointer(ly, L_DELTA);
-    const listBytes = <usize>I << 2;
-    const rowBytes = <usize>Op << 2;
-    for (let r = 0; r < m; r++) {
-      const listAt = <usize>r * listBytes;
-      addOuterRow(T, Op, rows + listAt, values + listAt, load<i32>(counts + (<usize>r << 2)), d + <usize>r * rowBytes, s);
-    }
-    addBiasGradient(Tb, d, Op, m, s);
-    if (mu > 0) {
-      const k: f32 = nesterov ? 1 + mu : 1;
-      addScaled(W, T, size, k);
-      addScaled(b, Tb, Op, k);
-    }
+  const ly = layer(cfg, l);
+  const I = field(ly, L_IN);
+  const Op = field(ly, L_OUT_PADDED);
+  const rowBytes = <usize>Op << 2;
+  const size = (k1 - k0) * Op;
+  const skip = <usize>k0 * rowBytes;
+  const W = pointer(ly, L_W);
+  const b = pointer(ly, L_B);
+  // T is what the gradient goes into: the weights, or with momentum the velocities.
+  let T = W;
+  let Tb = b;
+  if (mu > 0) {
+    T = pointer(ly, L_VW);
+    Tb = pointer(ly, L_VB);
+    momentumBefore(W + skip, T + skip, size, mu, -eta * decay, nesterov);
+    if (biases) momentumBefore(b, Tb, Op, mu, 0, nesterov);
+  } else if (decay > 0) {
+    scale(W + skip, size, 1 - eta * decay);
   }
+  const rows = pointer(ly, L_LIST_ROW);
+  const values = pointer(ly, L_LIST_VALUE);
+  const counts = pointer(ly, L_LIST_COUNT);
+  const d = pointer(ly, L_DELTA);
+  const listBytes = <usize>I << 2;
+  const whole = k0 == 0 && k1 == I;
+  for (let r = 0; r < m; r++) {
+    const list = rows + <usize>r * listBytes;
+    const n = load<i32>(counts + (<usize>r << 2));
+    // A list is in input order, so a share of the rows is one run of it.
+    const first = whole ? 0 : lowerBound(list, n, k0 * Op * 4);
+    const end = whole ? n : lowerBound(list, n, k1 * Op * 4);
+    const at = <usize>first << 2;
+    addOuterRow(T, Op, list + at, values + <usize>r * listBytes + at, end - first, d + <usize>r * rowBytes, s);
+  }
+  if (biases) addBiasGradient(Tb, d, Op, m, s);
+  if (mu > 0) {
+    const k: f32 = nesterov ? 1 + mu : 1;
+    addScaled(W + skip, T + skip, size, k);
+    if (biases) addScaled(b, Tb, Op, k);
+  }
+}
+
+/** The first of the n ascending i32 at `list` that is ≥ x (n if none). */
+function lowerBound(list: usize, n: i32, x: i32): i32 {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (load<i32>(list + (<usize>mid << 2)) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** tb += s·Σᵣ δᵣ over the m rows of δ (m×Op → Op). */
