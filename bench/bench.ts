@@ -29,10 +29,11 @@ import { layerList, oneOf, positiveInt, threadCount } from '../src/cli/parse.js'
 import { loadMnist } from '../src/data/mnist.js';
 import { KERNEL_NAMES, loadKernels } from '../src/kernels/index.js';
 import type { KernelsName } from '../src/kernels/types.js';
-import { Network, type NetworkSpec } from '../src/nn/network.js';
-import { Random } from '../src/random.js';
-import { preset, PRESET_NAMES, type PresetName, specOf } from '../src/train/config.js';
-import { type EpochEvent, type TrainOptions, train } from '../src/train/trainer.js';
+import type { ActivationName } from '../src/nn/activations.js';
+import type { NetworkSpec } from '../src/nn/network.js';
+import { preset, PRESET_NAMES, type PresetName, specOf, type TrainConfig } from '../src/train/config.js';
+import { runTraining } from '../src/train/run.js';
+import type { EpochEvent } from '../src/train/trainer.js';
 
 interface Flags {
   kernels: KernelsName[];
@@ -84,9 +85,7 @@ async function measure(flags: Flags, kernelsName: KernelsName, threads: number):
     undefined,
     threads,
   );
-  const { spec, recipe } = network(flags);
-  const rng = new Random(1);
-  const net = Network.create(spec, rng, flags.preset ? preset(flags.preset).init : undefined);
+  const config = { ...benchConfig(flags), epochs: flags.epochs ?? DEFAULT_EPOCHS[kernelsName] };
   const epochs: Measurement['epochs'] = [];
   // CPU time of every thread of the process: on a busy machine a steadier measure of the work than the clock.
   const cpu = () => {
@@ -94,11 +93,8 @@ async function measure(flags: Flags, kernelsName: KernelsName, threads: number):
     return (user + system) / 1e6;
   };
   let cpuBefore = cpu();
-  await train(net, data, {
-    ...recipe,
-    epochs: flags.epochs ?? DEFAULT_EPOCHS[kernelsName],
+  await runTraining(config, data, {
     kernels,
-    rng,
     onEvent: (e) => {
       if (e.type !== 'epoch') return;
       const now = cpu();
@@ -110,13 +106,21 @@ async function measure(flags: Flags, kernelsName: KernelsName, threads: number):
 }
 
 /** The network and its update rule: a preset's, or sigmoid and quadratic cost on --layers with η 1.3. */
-function network(flags: Flags): { spec: NetworkSpec; recipe: Pick<TrainOptions, 'batchSize' | 'eta' | 'l2' | 'momentum' | 'nesterov'> } {
-  if (flags.preset) {
-    const c = preset(flags.preset);
-    return { spec: specOf(c), recipe: { batchSize: c.batchSize, eta: c.eta, l2: c.l2, momentum: c.momentum, nesterov: c.nesterov } };
-  }
-  const spec: NetworkSpec = { sizes: flags.layers, activations: flags.layers.slice(1).map(() => 'sigmoid'), cost: 'quadratic' };
-  return { spec, recipe: { batchSize: flags.batchSize, eta: 1.3 } };
+/**
+ * The run a bench times: a preset's network and SGD step, or the reference
+ * recipe on --layers and --batch-size; seed 1. No schedule, early stop,
+ * augmentation or non-digits: the bench times the kernels' epochs alone.
+ */
+function benchConfig(flags: Flags): TrainConfig {
+  const plain = { schedule: { kind: 'none' } as const, earlyStop: null, augment: 0, pens: 0, styles: 0, nonDigits: 0, seed: 1 };
+  if (flags.preset) return { ...preset(flags.preset), ...plain };
+  const hidden = flags.layers.slice(2).map((): ActivationName => 'sigmoid');
+  return { ...preset('reference'), ...plain, layers: flags.layers, hidden, batchSize: flags.batchSize };
+}
+
+function network(flags: Flags): { spec: NetworkSpec; batchSize: number } {
+  const config = benchConfig(flags);
+  return { spec: specOf(config), batchSize: config.batchSize };
 }
 
 function median(xs: number[]): number {
@@ -128,11 +132,11 @@ function median(xs: number[]): number {
 
 function report(flags: Flags, results: Measurement[]): void {
   const N = results[0]?.trainCount ?? 0;
-  const { spec, recipe } = network(flags);
-  const perEpoch = flopsPerExample(spec.sizes, recipe.batchSize) * N;
+  const { spec, batchSize } = network(flags);
+  const perEpoch = flopsPerExample(spec.sizes, batchSize) * N;
   const what = flags.preset ? `--preset ${flags.preset}: ` : '';
   console.log(
-    `${what}[${spec.sizes.join(', ')}] ${[...new Set(spec.activations)].join('/')}, ${spec.cost} cost, batch ${recipe.batchSize}, ${N} training images: ` +
+    `${what}[${spec.sizes.join(', ')}] ${[...new Set(spec.activations)].join('/')}, ${spec.cost} cost, batch ${batchSize}, ${N} training images: ` +
       `${(perEpoch / 1e9).toFixed(2)} GFLOP per epoch (dense-equivalent)`,
   );
   const rows = [['kernels', 'threads', 'epochs', 'first epoch', 'warm epoch (median)', 'speed-up', 'GFLOP/s', 'CPU per epoch', 'eval 10k (median)', 'data load', 'peak RSS', 'validation']];
