@@ -23,6 +23,7 @@ import { loadModel, saveModel } from '../io/model-file.js';
 import type { ModelFormat } from '../io/model-format.js';
 import { DEFAULT_KERNELS, loadKernels } from '../kernels/index.js';
 import type { KernelsName } from '../kernels/types.js';
+import { withFineTune } from '../io/training-record.js';
 import { checkFineTunable, datasetOfInputs, fineTune, type FineTuneOptions, fineTuneSettings, type FineTuneSettings, type Score } from '../train/fine-tune.js';
 import { percent } from './format.js';
 import { decodeImageFile } from './predict-image.js';
@@ -78,10 +79,9 @@ export async function runFineTune(flags: FineTuneFlags): Promise<void> {
   out.write(`After: held-out ${shown(result.after.held)}; MNIST test ${shown(result.after.mnist)}\n`);
 
   const { epochs, eta, mnistShare, seed } = settings;
-  const training = {
-    ...(model.info.training ?? {}),
-    fineTune: { from: flags.fineTune, data: flags.data, pictures: person.count, tuned: result.tuned, heldOut: result.heldOut, epochs, eta, mnistShare, seed },
-  };
+  const training = withFineTune(model.info.training, {
+    from: flags.fineTune, data: flags.data, pictures: person.count, tuned: result.tuned, heldOut: result.heldOut, epochs, eta, mnistShare, seed,
+  });
   const held = result.after.held;
   const written = saveModel(flags.save, net, { training, validation: held ?? model.info.validation, test: result.after.mnist }, flags.format);
   out.write(`Saved ${flags.save} (${written})\n`);

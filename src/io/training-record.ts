@@ -50,6 +50,11 @@ export function trainingRecord(config: TrainConfig, data: DataRecord, labels?: C
   return record;
 }
 
+/** A model's record with a fine-tuning added: what it was trained as, then what it was tuned on. */
+export function withFineTune(base: TrainingRecord | undefined, fineTune: FineTuneRecord): TrainingRecord {
+  return { ...(base ?? {}), fineTune };
+}
+
 type FieldType = 'number' | 'string' | 'boolean' | 'number[]' | 'string[]' | 'number|null' | 'object';
 
 /** Every field a record may hold, with its JSON type. */

@@ -4,6 +4,7 @@
  * it (training.fineTune), validation on the held-out digits and test on
  * MNIST's test images, as the CLI saves them.
  */
+import { withFineTune } from '../../src/io/training-record.js';
 import type { ModelInfo } from '../../src/io/model-format.js';
 import { Network } from '../../src/nn/network.js';
 import type { Score, ShelfEntry } from './model-shelf.js';
@@ -38,7 +39,7 @@ export function fineTunedEntry(reply: Extract<WorkerReply, { type: 'fine-tuned' 
   const base = from?.model.info;
   const info: ModelInfo = {
     ...(base ?? {}),
-    training: { ...(base?.training ?? {}), fineTune: { from: fromName, data: 'web page', pictures, tuned: reply.tuned, heldOut: reply.heldOut, epochs, eta, mnistShare, seed } },
+    training: withFineTune(base?.training, { from: fromName, data: 'web page', pictures, tuned: reply.tuned, heldOut: reply.heldOut, epochs, eta, mnistShare, seed }),
     validation: reply.after.held ?? base?.validation,
     test: reply.after.mnist,
   };

@@ -12,7 +12,7 @@
 import type { ModelInfo } from '../../src/io/model-format.js';
 import { Network } from '../../src/nn/network.js';
 import type { TrainConfig } from '../../src/train/config.js';
-import { formatSchedule } from '../../src/train/schedule.js';
+import { trainingRecord } from '../../src/io/training-record.js';
 import { onModelChange } from './current-model.js';
 import { byId } from './dom.js';
 import {
@@ -307,7 +307,7 @@ function networkOf(reply: Done): Network {
 /** What a downloaded model file records of the run: its recipe, data and last validation score. */
 function infoOf(reply: Done, settings: TrainSettings, last: NonNullable<Run['last']>): ModelInfo {
   return {
-    training: { ...reply.config, schedule: formatSchedule(reply.config.schedule), data: { source: 'web page', trainSize: settings.trainSize } },
+    training: trainingRecord(reply.config, { source: 'web page', trainSize: settings.trainSize }),
     validation: { ...last },
   };
 }
