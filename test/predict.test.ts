@@ -188,7 +188,7 @@ test('usage errors and unusable models: one line, exit 2 or 1', () => {
     const help = runCli(['predict', '--help']);
     assert.equal(help.status, 0);
     for (const flag of ['--model', '--show', '--json', '--ink']) assert.ok(help.stdout.includes(flag), flag);
-    assert.match(help.stdout, /Exit code: 0 every picture read as digits; 3 one or more pictures are not digits; 1 one or more files\s+failed/);
+    assert.match(help.stdout, /Exit code: 0 every picture read as digits; 3 one or more pictures are not \(all\) digits; 1 one or more files\s+failed/);
   });
 });
 

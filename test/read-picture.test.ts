@@ -1,12 +1,15 @@
 /**
  * Reading a picture whole (src/read): a number written left to right comes
  * back as its digits in order, a single digit as itself, a network's unsure
- * or "not a digit" answer as null, and digits run together as "touching".
+ * or "not a digit" answer as null, digits run together as "touching", and a
+ * number with a mark that is no digit as "unclear digits", each part said.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadDigitModel } from '../src/cli/digit-model.js';
+import { describeReading } from '../src/cli/predict-command.js';
 import { loadMnist } from '../src/data/mnist.js';
+import { nonDigitImages } from '../src/data/non-digits.js';
 import type { RasterImage } from '../src/data/raster.js';
 import { Network } from '../src/nn/network.js';
 import { answerDigit, MIN_CONFIDENCE } from '../src/read/answer.js';
@@ -88,4 +91,37 @@ test('an unsure network, or one whose "not a digit" output wins, answers null wi
   flat.layers[0].biases[10] = 0;
   flat.layers[0].biases[3] = 6; // a clear 3
   assert.equal(answerDigit(flat, input).digit, 3);
+});
+
+test('a number with one mark that is no digit says which digits it read and which it could not', () => {
+  const marks = nonDigitImages(20, 7);
+  const [three, two] = digitsFor('32');
+  const digit = (n: number) => mnistBitmap(mnist.images.subarray(n * 784, (n + 1) * 784), 4);
+  let tried = 0;
+  for (let k = 0; k < 20 && tried < 5; k++) {
+    const mark = marks.subarray(k * 784, (k + 1) * 784);
+    if (answerDigit(network, Float32Array.from(mark, (v) => v / 255)).digit !== null) continue; // marks the model rejects alone
+    tried++;
+    const number = composeNumber([digit(three), digit(two), mnistBitmap(mark, 4)], { gaps: [30, 30], margin: 40 });
+    const reading = readPicture(network, paper(number.ink, number.w, number.h));
+    assert.equal(reading.text, null, `mark ${k}`);
+    assert.equal(reading.reason, 'unclear digits', `mark ${k}`);
+    assert.deepEqual(reading.digits.map((d) => d.digit), [3, 2, null], `mark ${k}`);
+    assert.equal(describeReading(reading).split(' (')[0], 'unclear digits: 32?');
+  }
+  assert.equal(tried, 5);
+});
+
+test('a mark that is no digit, alone, is still "not a digit"', () => {
+  const marks = nonDigitImages(20, 7);
+  let rejected = 0;
+  for (let k = 0; k < 10; k++) {
+    const alone = composeNumber([mnistBitmap(marks.subarray(k * 784, (k + 1) * 784), 5)], { gaps: [], margin: 50 });
+    const reading = readPicture(network, paper(alone.ink, alone.w, alone.h));
+    if (reading.text !== null) continue; // read as a digit: not this test's concern
+    rejected++;
+    assert.equal(reading.reason, 'not a digit', `mark ${k}`);
+    assert.equal(reading.digits.length, 1);
+  }
+  assert.ok(rejected >= 5, `only ${rejected} of 10 marks rejected`);
 });

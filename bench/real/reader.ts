@@ -12,8 +12,10 @@ import { DigitNetError } from '../../src/errors.js';
 import type { PictureReading } from '../../src/read/read-picture.js';
 
 export interface Reading {
-  /** One entry per digit found, left to right; null = "not a digit". */
+  /** One entry per digit found, left to right; null = "not a digit" (or, in a number, a digit too unclear to read). */
   digits: (number | null)[];
+  /** Whether the picture was answered as digits (text not null): a non-digit is rejected when it was not. */
+  answered: boolean;
   /**
    * How many digits the split into digits found (data/segment.ts), whether
    * or not each was then read: a number with one unsure digit is answered
@@ -33,10 +35,12 @@ export function createReader(modelFile: string | undefined): Reader {
   return async (bytes, name) => {
     try {
       const reading = await readImage(network, bytes, name, 'auto');
-      if (reading.reason === 'touching digits that cannot be split') return { digits: [], split: 0, refused: reading.reason };
-      return { digits: reading.text === null ? [null] : reading.digits.map((d) => d.digit), split: splitCount(reading) };
+      if (reading.reason === 'touching digits that cannot be split') return { digits: [], answered: false, split: 0, refused: reading.reason };
+      // A number with unclear digits shows its parts; "not a digit" is one mark answered as none.
+      const digits = reading.text === null && reading.reason !== 'unclear digits' ? [null] : reading.digits.map((d) => d.digit);
+      return { digits, answered: reading.text !== null, split: splitCount(reading) };
     } catch (e) {
-      if (e instanceof DigitNetError) return { digits: [], split: 0, refused: e.message };
+      if (e instanceof DigitNetError) return { digits: [], answered: false, split: 0, refused: e.message };
       throw e;
     }
   };

@@ -108,7 +108,7 @@ function numberTable(figures: Figures): string {
   }
   lines.push(`${'all'.padEnd(10)}${String(n.total).padStart(6)}${pct(n.countRight, n.total).padStart(13)}${pct(n.allRight, n.total).padStart(11)}`);
   lines.push(`Digits inside numbers read right in place: ${pct(n.digitsRight, n.digits)} (${n.digitsRight} / ${n.digits}).`);
-  lines.push(`Split right but answered "not a digit" (one digit unsure): ${pct(n.splitButUnsure, n.total)} (${n.splitButUnsure}).`);
+  lines.push(`Split right but a digit too unsure to read ("unclear digits" or "not a digit"): ${pct(n.splitButUnsure, n.total)} (${n.splitButUnsure}).`);
   return [`Numbers: 2–6 ${n.split} digits in one picture; split right (the right number of digits found), read entirely right`, ...lines].join('\n');
 }
 

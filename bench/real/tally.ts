@@ -3,7 +3,8 @@
  * per split and condition, per true digit, a confusion matrix; non-digits
  * per kind; numbers. A single digit counts as right only when the reader
  * found exactly one digit and it is the label. A non-digit counts as
- * rejected when it was refused or every digit found was "not a digit".
+ * rejected when it was refused or not answered as digits ("not a digit", or
+ * a number whose digits are unclear).
  * Inside numbers, digits are compared position by position, left to right
  * (a missing or extra digit shifts nothing: it is simply absent or unmatched).
  * A number is split right when the split into digits found as many as it
@@ -40,7 +41,7 @@ export interface NumberFigures {
   allRight: number;
   digits: number;
   digitsRight: number;
-  /** Split right, yet answered "not a digit" as a whole: one of its digits was unsure. */
+  /** Split right, yet not answered as digits: a digit too unsure to read ("unclear digits", or "not a digit" as a whole). */
   splitButUnsure: number;
   /** Per number length 2..6. */
   byLength: Record<string, { total: number; countRight: number; allRight: number }>;
@@ -104,7 +105,7 @@ function countNonDigit(figures: Figures, kind: NonDigitKind, reading: Reading): 
   cell.total++;
   if (reading.refused !== undefined) cell.refused++;
   const first = reading.digits.find((d): d is number => d !== null);
-  if (reading.refused !== undefined || first === undefined) cell.rejected++;
+  if (reading.refused !== undefined || !reading.answered || first === undefined) cell.rejected++;
   else cell.answers[first]++;
 }
 
@@ -121,5 +122,5 @@ function countNumber(numbers: NumberFigures, truth: string, reading: Reading): v
   }
   numbers.digits += truth.length;
   numbers.digitsRight += right;
-  if (countRight && read.length !== truth.length) numbers.splitButUnsure++;
+  if (countRight && !reading.answered) numbers.splitButUnsure++;
 }

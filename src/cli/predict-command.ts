@@ -55,7 +55,7 @@ export function predictCommand(): Command {
     )
     .addHelpText(
       'after',
-      '\nPrints "FILE: 7 (99.8%)" for a digit, "FILE: 37 (3: 99.1%, 7: 98.0%)" for a number, "FILE: not a digit\n(best guess 8, 41.2%)" for a scribble, a letter or a drawing, and says so when digits touch too much\nto be split. A file that cannot be read or holds no marks gets one "digitnet: FILE: reason" line on\nstderr and the others are still answered.\nWith --csv FILE: "ImageId,Label" then one "ID,LABEL" line per row (Kaggle\'s submission format).\nExit code: 0 every picture read as digits; 3 one or more pictures are not digits; 1 one or more files\nfailed (or the model is unusable); 2 bad usage.',
+      '\nPrints "FILE: 7 (99.8%)" for a digit, "FILE: 37 (3: 99.1%, 7: 98.0%)" for a number, "FILE: not a digit\n(best guess 8, 41.2%)" for a scribble, a letter or a drawing, "FILE: unclear digits: 2?26 (…)" for a number with a\ndigit too unsure to read, and says so when digits touch too much to be split. A file that cannot be read or holds no marks gets one "digitnet: FILE: reason" line on\nstderr and the others are still answered.\nWith --csv FILE: "ImageId,Label" then one "ID,LABEL" line per row (Kaggle\'s submission format).\nExit code: 0 every picture read as digits; 3 one or more pictures are not (all) digits; 1 one or more files\nfailed (or the model is unusable); 2 bad usage.',
     )
     .action(async (images: string[], flags: PredictFlags) => {
       if (flags.csv !== undefined) return predictCsv(images, flags);
@@ -159,6 +159,11 @@ async function classify(network: Network, data: Dataset, classes: number, thread
 /** "7 (99.8%)", "37 (3: 99.1%, 7: 98.0%)", "not a digit (best guess 8, 41.2%)", "touching digits that cannot be split". */
 export function describeReading(r: PictureReading): string {
   if (r.reason === 'touching digits that cannot be split') return `${r.reason} (${r.touching.length} blob${r.touching.length === 1 ? '' : 's'} of touching digits)`;
+  if (r.reason === 'unclear digits') {
+    const shown = r.digits.map((d) => (d.digit === null ? '?' : String(d.digit))).join('');
+    const parts = r.digits.map((d) => (d.digit === null ? `?: best guess ${d.best}, ${percent(d.confidence)}` : `${d.digit}: ${percent(d.confidence)}`));
+    return `unclear digits: ${shown} (${parts.join('; ')})`;
+  }
   if (r.text === null) return `not a digit (best guess ${r.digits[0].best}, ${percent(r.digits[0].confidence)})`;
   if (r.digits.length === 1) return `${r.text} (${percent(r.digits[0].confidence)})`;
   return `${r.text} (${r.digits.map((d) => `${d.digit}: ${percent(d.confidence)}`).join(', ')})`;

@@ -5,7 +5,9 @@
  * read on its own, and so is the whole ink as one digit. The number is
  * taken when every part is a confident digit and the parts are surer than
  * the whole (a digit broken in two reads worse in halves than whole); else
- * the whole, if it is a digit; else "not a digit". Touching digits that
+ * the whole, if it is a digit; else, when at least half the parts are
+ * digits, the number with its unclear digits marked (each part's digit, null
+ * where unsure: "2?26"); else "not a digit". Touching digits that
  * cannot be split are said to be so, never read as one. Browser-safe:
  * works on any RasterImage, decoded file or canvas alike.
  */
@@ -28,8 +30,8 @@ export interface PictureReading {
   text: string | null;
   /** The marks read: one per digit of a number, or the whole ink as one. */
   digits: DigitReading[];
-  /** Why `text` is null. */
-  reason?: 'not a digit' | 'touching digits that cannot be split';
+  /** Why `text` is null: not a digit at all, digits too close to split, or a number with digits too unsure to read (each part's `digit` says which). */
+  reason?: 'not a digit' | 'touching digits that cannot be split' | 'unclear digits';
   /** Blobs that look like several touching digits (picture pixels). */
   touching: InkBox[];
   /** The ink map it was read from (working size), for showing what was found. */
@@ -55,6 +57,9 @@ export function readPicture(network: Network, image: RasterImage, options: Mnist
     if (parts.every((p) => p.digit !== null) && (whole.digit === null || surest >= whole.confidence)) {
       return { text: parts.map((p) => p.digit).join(''), digits: parts, touching: [], working };
     }
+    // The whole is no digit either: a number with a smudged digit says which, rather than "not a digit".
+    const clear = parts.filter((p) => p.digit !== null).length;
+    if (whole.digit === null && 2 * clear >= parts.length) return { text: null, digits: parts, reason: 'unclear digits', touching: [], working };
   }
   return whole.digit === null
     ? { text: null, digits: [whole], reason: 'not a digit', touching: [], working }

@@ -141,6 +141,15 @@ function showReading(view: AnswerView, network: Network, reading: PictureReading
     view.padAnswer.textContent = 'Some digits touch: leave a little space between them.';
     return showBars(view, null);
   }
+  if (reading.reason === 'unclear digits') {
+    const shown = reading.digits.map((d) => (d.digit === null ? '?' : String(d.digit))).join('');
+    view.digit.value = shown;
+    view.digit.dataset.digit = '';
+    view.digit.classList.toggle('long', shown.length > 2);
+    view.confidence.textContent = 'some digits unclear';
+    view.padAnswer.innerHTML = `Reads as <strong>${shown}</strong>: the digits marked ? are too unclear to read`;
+    return showBars(view, null);
+  }
   if (reading.text !== null && reading.digits.length > 1) {
     view.digit.value = reading.text;
     view.digit.dataset.digit = reading.text;

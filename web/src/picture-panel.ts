@@ -110,6 +110,10 @@ function showWhy(network: Network, r: PictureReading): void {
 function describe(r: PictureReading): string {
   const percent = (v: number) => `${(100 * v).toFixed(0)}%`;
   if (r.reason === 'touching digits that cannot be split') return 'Some digits touch too much to be split: a photo with a little space between them will do.';
+  if (r.reason === 'unclear digits') {
+    const shown = r.digits.map((d) => (d.digit === null ? '?' : String(d.digit))).join('');
+    return `Reads as <strong>${shown}</strong>, but the digits marked ? are too unclear to read (best guesses ${r.digits.filter((d) => d.digit === null).map((d) => `${d.best}, ${percent(d.confidence)}`).join('; ')}).`;
+  }
   if (r.text === null) return `Not a digit (best guess <strong>${r.digits[0].best}</strong>, ${percent(r.digits[0].confidence)}).`;
   if (r.digits.length === 1) return `Reads as <strong>${r.text}</strong> (${percent(r.digits[0].confidence)}).`;
   return `Reads as <strong>${r.text}</strong> (${r.digits.map((d) => `${d.digit}: ${percent(d.confidence)}`).join(', ')}).`;
