@@ -143,3 +143,13 @@ test('predict --csv refuses rows that do not fit the model, with one line', () =
     assert.equal(none.stderr, "digitnet: missing required argument 'image'\n");
   });
 });
+
+test('a line longer than any row of images is refused at once, not buffered', () => {
+  withTempDir((dir) => {
+    const path = join(dir, 'zeros.csv');
+    writeFileSync(path, Buffer.alloc(20 * 2 ** 20, '1')); // one 20 MiB number and no newline
+    const r = runCli(['train', '--data', path, '--epochs', '1']);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^digitnet: .*zeros\.csv: a line or field longer than 4 MiB of text, more than any row of images holds\n$/);
+  });
+});

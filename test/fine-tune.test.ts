@@ -4,7 +4,7 @@
  * page exports) fine-tune exactly as the pictures do.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { listPictures } from '../src/cli/fine-tune.js';
@@ -135,5 +135,29 @@ test('a CSV without labels, or with a label that is no digit, is refused in one 
       assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
       assert.match(r.stderr, expected);
     }
+  });
+});
+
+test('the files fine-tuning reads and writes are checked before it trains: the data is never saved over, labels.csv is capped', () => {
+  withTempDir((dir) => {
+    const data = join(dir, 'mine.csv');
+    const text = `3,${new Array<number>(784).fill(0).join(',')}\n`;
+    writeFileSync(data, text);
+    const run = (save: string, from = data) => runCli(['train', '--fine-tune', MODEL, '--data', from, '--save', save]);
+    const same = run(data);
+    assert.equal(same.status, 2, same.stderr);
+    assert.match(same.stderr, /^digitnet: --save .*mine\.csv is the --data file; save the model elsewhere\n$/);
+    assert.equal(readFileSync(data, 'utf8'), text, 'the data file is untouched');
+    const missing = run(join(dir, 'nope', 'x.json'));
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^digitnet: --save .*x\.json: the folder .*nope does not exist\n$/);
+    assert.doesNotMatch(missing.stdout, /Before/, 'refused before any work');
+    mkdirSync(join(dir, 'out'));
+    assert.match(run(join(dir, 'out')).stderr, /^digitnet: --save .*out is a folder; give a file name\n$/);
+    const folder = join(dir, 'pictures');
+    mkdirSync(join(folder, 'labels.csv'), { recursive: true });
+    const listed = run(join(dir, 'x.json'), folder);
+    assert.equal(listed.status, 1);
+    assert.match(listed.stderr, /^digitnet: cannot read list of pictures .*labels\.csv: EISDIR\n$/);
   });
 });

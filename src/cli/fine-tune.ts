@@ -11,18 +11,20 @@
  * train/fine-tune.ts, shared with the web page; this file reads the files,
  * prints and saves (atomically, to --save).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
 import { DIGIT_LABELS } from '../data/classes.js';
 import { readCsvImages } from '../data/csv.js';
 import type { Dataset } from '../data/dataset.js';
 import { MNIST_INPUTS, toMnistInput } from '../data/image.js';
 import { loadMnist } from '../data/mnist.js';
 import { DigitNetError, UsageError } from '../errors.js';
+import { checkWritable } from '../io/atomic.js';
 import { loadModel, saveModel } from '../io/model-file.js';
+import { readFileCapped } from '../io/read-text.js';
 import type { ModelFormat } from '../io/model-format.js';
 import { DEFAULT_KERNELS, loadKernels } from '../kernels/index.js';
-import type { KernelsName } from '../kernels/types.js';
+import type { KernelsName, Threads } from '../kernels/types.js';
 import { withFineTune } from '../io/training-record.js';
 import { checkFineTunable, datasetOfInputs, fineTune, type FineTuneOptions, fineTuneSettings, type FineTuneSettings, type Score } from '../train/fine-tune.js';
 import { percent } from './format.js';
@@ -40,6 +42,7 @@ export interface FineTuneFlags {
   mnistShare?: number;
   holdout?: number;
   kernels?: KernelsName;
+  threads?: Threads;
   format: ModelFormat;
   quiet?: boolean;
 }
@@ -51,6 +54,8 @@ export const NOT_WITH_FINE_TUNE = [
 ] as const;
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
+/** A labels.csv of file,label lines: a few MiB lists a hundred thousand pictures. */
+const MAX_LABELS_BYTES = 8 * 2 ** 20;
 
 /** One labelled picture of the person's: where it is and the digit it shows. */
 interface Labelled {
@@ -65,6 +70,9 @@ export async function runFineTune(flags: FineTuneFlags): Promise<void> {
   const warn: Warn = (line) => process.stderr.write(`digitnet: ${line}\n`);
   if (!flags.data) throw new UsageError('--fine-tune needs --data: a folder of your labelled pictures (3_name.png, or a labels.csv of file,label), or a CSV of label,pixel0,…,pixel783');
   if (!flags.save) throw new UsageError('--fine-tune needs --save FILE: where to write the fine-tuned model');
+  // The person's labelled digits are theirs: never written over.
+  if (resolve(flags.save) === resolve(flags.data)) throw new UsageError(`--save ${flags.save} is the --data file; save the model elsewhere`);
+  checkWritable(flags.save, '--save');
   const settings = fineTuneSettings(flags, (name) => (name === 'mnistShare' ? '--mnist-share' : '--holdout'));
 
   const model = loadModel(flags.fineTune);
@@ -72,9 +80,11 @@ export async function runFineTune(flags: FineTuneFlags): Promise<void> {
   checkFineTunable(net, flags.fineTune);
   const person = await readPerson(flags.data, net.sizes[net.sizes.length - 1], warn);
   const mnist = loadMnist();
-  const kernels = await loadKernels(flags.kernels ?? DEFAULT_KERNELS, warn);
+  const kernels = await loadKernels(flags.kernels ?? DEFAULT_KERNELS, warn, undefined, flags.threads ?? 1);
 
-  const result = await fineTune(net, { person, mnistTrain: mnist.train, mnistTest: mnist.test }, settings, { kernels, ...printer(flags, person.count, settings) });
+  const result = await untilInterrupted((signal) =>
+    fineTune(net, { person, mnistTrain: mnist.train, mnistTest: mnist.test }, settings, { kernels, signal, ...printer(flags, person.count, settings) }),
+  );
   if (result.aborted) throw new DigitNetError('interrupted; nothing saved', 'interrupted');
   out.write(`After: held-out ${shown(result.after.held)}; MNIST test ${shown(result.after.mnist)}\n`);
 
@@ -136,6 +146,21 @@ async function readInputsCsv(file: string, classes: number): Promise<Dataset> {
   return { images: csv.images, labels: csv.labels, count: csv.count, inputSize: MNIST_INPUTS, classes };
 }
 
+/** Run `work` with a signal that Ctrl-C aborts (it then stops at the next mini-batch); a second Ctrl-C exits at once. */
+async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await work(abort.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
 /** The pictures in `dir` with their labels: from labels.csv if there is one, else from names like 3_anything.png. */
 export function listPictures(dir: string): Labelled[] {
   let isDir = false;
@@ -154,7 +179,7 @@ export function listPictures(dir: string): Labelled[] {
 }
 
 function readLabelsCsv(dir: string, csv: string): Labelled[] {
-  const lines = readFileSync(csv, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = readFileCapped(csv, 'list of pictures', MAX_LABELS_BYTES).toString('utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
   const rows: Labelled[] = [];
   for (const [i, line] of lines.entries()) {
     const comma = line.lastIndexOf(',');

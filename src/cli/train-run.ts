@@ -12,6 +12,7 @@ import type { Dataset } from '../data/dataset.js';
 import { type DataFingerprint, fingerprintOf } from '../data/mnist.js';
 import { loadTrainingData, type TrainingData } from '../data/training-data.js';
 import { DigitNetError, UsageError } from '../errors.js';
+import { checkWritable } from '../io/atomic.js';
 import { type Checkpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { saveModel } from '../io/model-file.js';
 import { fitsNetwork2, type ModelInfo, NETWORK2_LIMITS } from '../io/model-format.js';
@@ -69,8 +70,10 @@ export async function runTraining(flags: TrainFlags, given: TrainConfig, resume:
   reportAndSave(flags, config, result, result.net, { data: dataSource, labels: loaded.classes });
 }
 
-/** A network2 file can hold the network: checked before the data is read. */
+/** The files the run will write can be written (checked before the run, not after it), and a network2 file can hold the network. */
 function checkFormat(flags: TrainFlags, config: TrainConfig): void {
+  if (flags.save) checkWritable(flags.save, '--save');
+  if (flags.checkpoint) checkWritable(flags.checkpoint, '--checkpoint');
   if (flags.save && flags.format === 'network2' && !fitsNetwork2(specOf(config))) throw new UsageError(`--format network2: ${NETWORK2_LIMITS}`);
 }
 

@@ -40,6 +40,9 @@ export interface CsvExpect {
   classes?: ClassLabels;
 }
 
+/** The most characters one row (or one field) may hold. */
+const MAX_RECORD_CHARS = 4 * 2 ** 20;
+
 /** Read a CSV of images; `path` (as the user gave it) starts every error. */
 export async function readCsvImages(path: string, expect: CsvExpect = {}): Promise<CsvImages> {
   checkCsvSize(path);
@@ -49,6 +52,9 @@ export async function readCsvImages(path: string, expect: CsvExpect = {}): Promi
     skip_empty_lines: true,
     // Row widths are checked here, to say "783 pixels, expected 784" rather than csv-parse's words.
     relax_column_count: true,
+    // A row of the widest network's inputs is about 1 MB of text: a longer line or field is no image, and
+    // buffering it (a file of zeros with no newline) would cost seconds and hundreds of MB before any error.
+    max_record_size: MAX_RECORD_CHARS,
     // Each row becomes bytes the moment it is parsed; nothing is passed on down the stream.
     on_record: (record: string[], context) => {
       rows.add(record, context.lines);
@@ -98,6 +104,9 @@ function tooLarge(path: string, size: string): DigitNetError {
 /** Our own errors as they are; csv-parse's (an unclosed quote…) with the file and line; the file system's in one line. */
 function csvFailure(e: unknown, path: string): DigitNetError {
   if (e instanceof DigitNetError) return e;
+  if (e instanceof CsvError && e.code === 'CSV_MAX_RECORD_SIZE') {
+    return new DigitNetError(`${path}: a line or field longer than ${MAX_RECORD_CHARS / 2 ** 20} MiB of text, more than any row of images holds`);
+  }
   if (e instanceof CsvError) {
     const line = typeof e.lines === 'number' ? ` line ${e.lines}` : '';
     return new DigitNetError(`${path}${line}: not valid CSV (${e.message.replace(/^Invalid /, '').replace(/:? on line \d+\.?$/, '')})`);

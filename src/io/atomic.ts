@@ -4,9 +4,35 @@
  * the old file or the new one, never half of one. A kill -9 can leave the
  * temporary file; the next save to the same path removes it.
  */
-import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, lstatSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { DigitNetError } from '../errors.js';
+
+/**
+ * Refuse, before any long work, a path writeFileAtomic could not write: a
+ * folder, or a file in a folder that does not exist or cannot be written
+ * (the temporary file goes beside the target). `flag` ("--save") names it.
+ */
+export function checkWritable(path: string, flag: string): void {
+  const folder = dirname(path) || '.';
+  if (statOf(path)?.isDirectory() || /[\\/]$/.test(path)) throw new DigitNetError(`${flag} ${path} is a folder; give a file name`, 'usage');
+  const parent = statOf(folder);
+  if (!parent) throw new DigitNetError(`${flag} ${path}: the folder ${folder} does not exist`, 'not-found');
+  if (!parent.isDirectory()) throw new DigitNetError(`${flag} ${path}: ${folder} is not a folder`, 'usage');
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new DigitNetError(`${flag} ${path}: cannot write in the folder ${folder}`);
+  }
+}
+
+function statOf(path: string): ReturnType<typeof statSync> | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   removeStaleTemporaries(path);
