@@ -203,6 +203,12 @@ describe('digitnet predict on reader threads', () => {
       assert.equal(one.stdout.trim().split('\n').length, 10, one.stderr);
       assert.deepEqual([two.status, two.stdout, two.stderr], [one.status, one.stdout, one.stderr]);
       assert.equal(one.status, 1, 'two files could not be answered');
+      // --ink reaches the reader threads: light ink on these dark-on-light pictures reads the paper, as on one thread.
+      const light = ['predict', '--json', '--ink', 'light', ...files.slice(0, 8)];
+      const lightOne = runCli([...light, '--threads', '1']);
+      const lightTwo = runCli([...light, '--threads', '2']);
+      assert.deepEqual([lightTwo.status, lightTwo.stdout, lightTwo.stderr], [lightOne.status, lightOne.stdout, lightOne.stderr]);
+      assert.notEqual(lightOne.stdout, runCli(['predict', '--json', '--threads', '1', ...files.slice(0, 8)]).stdout, '--ink light reads otherwise');
     });
   });
 });

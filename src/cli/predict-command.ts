@@ -49,7 +49,7 @@ export function predictCommand(): Command {
     .option('--json', 'one JSON object per image: {file, text, digit, confidence, probabilities[10], notDigit, digits[{digit, confidence, probabilities, box}], reason} (and shown with --show)')
     .addOption(new Option('--ink <polarity>', 'dark ink on light paper, light ink on dark, or decide per image').choices(['auto', 'dark', 'light']).default('auto'))
     .addOption(
-      new Option('--threads <n>', 'threads reading the pictures (finding the ink takes most of the time; sharp decodes on threads of its own) or, with --csv, running the network: a number, or auto (default) to use every idle core for 8 pictures or more, and for a CSV where it pays; with --ink dark or light the pictures are read on one thread')
+      new Option('--threads <n>', 'threads reading the pictures (finding the ink takes most of the time; sharp decodes on threads of its own) or, with --csv, running the network: a number, or auto (default) to use every idle core for 8 pictures or more, and for a CSV where it pays')
         .argParser(threadCount)
         .default('auto'),
     )
@@ -61,8 +61,8 @@ export function predictCommand(): Command {
       if (flags.csv !== undefined) return predictCsv(images, flags);
       // Commander's own words, as when the argument was required; --csv is the other way to call it.
       if (images.length === 0) throw new UsageError("missing required argument 'image'");
-      const threads = flags.ink === 'auto' ? threadsForPictures(flags.threads, images.length) : 1;
-      const readings = threads > 1 ? await readingsOnThreads(images, flags.model, threads) : await readingsHere(images, flags);
+      const threads = threadsForPictures(flags.threads, images.length);
+      const readings = threads > 1 ? await readingsOnThreads(images, flags.model, threads, flags.ink) : await readingsHere(images, flags);
       let failed = 0;
       let notDigits = 0;
       const shownPaths = new Map<string, string>();

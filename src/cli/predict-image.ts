@@ -111,17 +111,17 @@ export function threadsForPictures(threads: Threads, count: number): number {
 
 /**
  * Each picture read on a pool of `threads` reader threads (the server's,
- * server/image-pool.ts; each reads as `readImage` does, ink 'auto'), yielded
+ * server/image-pool.ts; each reads as `readImage` does, with `ink`), yielded
  * in order with its reading to come. A few per thread are in flight at once,
  * so memory stays bounded however many files there are.
  */
-export async function readingsOnThreads(images: string[], model: string | undefined, threads: number): Promise<AsyncGenerator<[string, Promise<PictureReading>]>> {
+export async function readingsOnThreads(images: string[], model: string | undefined, threads: number, ink: InkPolarity): Promise<AsyncGenerator<[string, Promise<PictureReading>]>> {
   const { network } = loadDigitModel(model);
   const pool = await ImagePool.create(network, threads);
   const start = (file: string): Promise<PictureReading> => {
     let reading: Promise<PictureReading>;
     try {
-      reading = pool.read(readImageFile(file), file);
+      reading = pool.read(readImageFile(file), file, ink);
     } catch (e) {
       reading = Promise.reject(e);
     }

@@ -5,6 +5,7 @@
  * jobs run; the pool has a thread for each. A thread that dies (out of its
  * memory limit, or a crash) fails its job and is replaced on next use.
  */
+import type { InkPolarity } from '../data/ink.js';
 import { Worker } from 'node:worker_threads';
 import { DigitNetError } from '../errors.js';
 import type { Network } from '../nn/network.js';
@@ -43,15 +44,15 @@ export class ImagePool {
     return pool;
   }
 
-  /** Read one picture on a free thread (or the next one to come free). */
-  read(bytes: Uint8Array, name: string): Promise<PictureReading> {
+  /** Read one picture on a free thread (or the next one to come free); `ink` as predict's --ink (the server's: 'auto'). */
+  read(bytes: Uint8Array, name: string, ink: InkPolarity = 'auto'): Promise<PictureReading> {
     if (this.closed) return Promise.reject(stopping());
     const slot = this.slots.find((s) => !s.job);
-    if (!slot) return new Promise<void>((resolve) => this.backlog.push(resolve)).then(() => this.read(bytes, name));
+    if (!slot) return new Promise<void>((resolve) => this.backlog.push(resolve)).then(() => this.read(bytes, name, ink));
     return new Promise<PictureReading>((resolve, reject) => {
       const id = this.nextId++;
       slot.job = { id, name, resolve, reject };
-      slot.worker.postMessage({ id, bytes, name } satisfies ImageJob);
+      slot.worker.postMessage({ id, bytes, name, ink } satisfies ImageJob);
     });
   }
 

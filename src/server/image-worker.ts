@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { readImage } from '../cli/predict-image.js';
+import type { InkPolarity } from '../data/ink.js';
 import { DigitNetError } from '../errors.js';
 import { Network, type NetworkSpec } from '../nn/network.js';
 import type { PictureReading } from '../read/read-picture.js';
@@ -15,6 +16,7 @@ export interface ImageJob {
   id: number;
   bytes: Uint8Array;
   name: string;
+  ink: InkPolarity;
 }
 
 export type ImageJobResult =
@@ -31,7 +33,7 @@ const network = new Network(spec);
 network.params.set(params);
 
 parentPort!.on('message', (job: ImageJob) => {
-  readImage(network, job.bytes, job.name, 'auto').then(
+  readImage(network, job.bytes, job.name, job.ink).then(
     (reading) => parentPort!.postMessage({ id: job.id, reading } satisfies ImageJobResult),
     (e: unknown) => {
       // Only the message crosses back; the pool makes a DigitNetError (a 400) of it again.
