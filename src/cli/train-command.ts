@@ -111,7 +111,7 @@ export function trainCommand(): Command {
       if (flags.fineTune !== undefined) {
         const clash = NOT_WITH_FINE_TUNE.find((key) => explicit(key));
         if (clash) throw new UsageError(`--${clash.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} does not go with --fine-tune (it keeps the model's shape and its own recipe)`);
-        return runFineTune({ ...flags, fineTune: flags.fineTune });
+        return runFineTune({ ...flags, fineTune: flags.fineTune, format: explicit('format') ? flags.format : undefined });
       }
       if (explicit('mnistShare') || explicit('holdout')) throw new UsageError('--mnist-share and --holdout go with --fine-tune');
       if (flags.resume) {
