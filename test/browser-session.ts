@@ -166,3 +166,18 @@ export async function screenshotBoth(page: Page, name: string): Promise<void> {
   }
   await page.setViewportSize(LAPTOP);
 }
+
+/** The pad's own coordinate range (web/src/draw-pad.ts PAD_SIZE): strokes are given in 0..PAD_SIDE. */
+export const PAD_SIDE = 280;
+
+/** Draw strokes given in pad coordinates (0..PAD_SIDE) with the mouse, as a person would. */
+export async function drawStrokes(page: Page, strokes: [number, number][][]): Promise<void> {
+  const box = (await page.locator('#pad').boundingBox())!;
+  const at = ([x, y]: [number, number]) => [box.x + (x / PAD_SIDE) * box.width, box.y + (y / PAD_SIDE) * box.height] as const;
+  for (const stroke of strokes) {
+    await page.mouse.move(...at(stroke[0]));
+    await page.mouse.down();
+    for (const point of stroke.slice(1)) await page.mouse.move(...at(point), { steps: 8 });
+    await page.mouse.up();
+  }
+}

@@ -14,13 +14,11 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { loadModel } from '../src/io/model-file.js';
-import { ARTIFACTS, canvasPixels, openServedPage, type PageSession } from './browser-session.js';
+import { ARTIFACTS, canvasPixels, drawStrokes, openServedPage, type PageSession } from './browser-session.js';
 import { runCli } from './helpers.js';
 
 /** The shipped model: [784, 400, 11], "not a digit" included. */
 const MODEL = new URL('../../models/default.json', import.meta.url).pathname;
-/** The pad's own coordinate range (web/src/draw-pad.ts PAD_SIZE). */
-const PAD = 280;
 
 /** A score cell: the percentage, then the count ("98.63% 9,863 / 10,000"); the held-out half of four digits is two. */
 const MNIST_SCORE = /^\d+\.\d\d% \d{1,2},\d{3} \/ 10,000$/;
@@ -35,18 +33,6 @@ const DRAWN: { label: string; strokes: Stroke[] }[] = [
   { label: '4', strokes: [[[90, 40], [70, 150], [200, 150]], [[170, 60], [165, 240]]] },
   { label: '1', strokes: [[[120, 45], [150, 30], [145, 140], [140, 245]]] },
 ];
-
-/** Draw strokes given in pad coordinates (0..280) with the mouse, as a person would. */
-async function drawStrokes(page: Page, strokes: Stroke[]): Promise<void> {
-  const box = (await page.locator('#pad').boundingBox())!;
-  const at = ([x, y]: [number, number]) => [box.x + (x / PAD) * box.width, box.y + (y / PAD) * box.height] as const;
-  for (const stroke of strokes) {
-    await page.mouse.move(...at(stroke[0]));
-    await page.mouse.down();
-    for (const point of stroke.slice(1)) await page.mouse.move(...at(point), { steps: 8 });
-    await page.mouse.up();
-  }
-}
 
 function countIs(page: Page, text: RegExp): Promise<void> {
   return page.locator('#teach-count', { hasText: text }).waitFor({ timeout: 10_000 });

@@ -20,11 +20,9 @@ import { Network } from '../src/nn/network.js';
 import type { RasterImage } from '../src/data/raster.js';
 import { Random } from '../src/random.js';
 import { train } from '../src/train/trainer.js';
-import { ARTIFACTS, canvasPixels, LAPTOP, openServedPage, type PageCanvas, type PageSession, PHONE, screenshotBoth, watchProblems } from './browser-session.js';
+import { ARTIFACTS, canvasPixels, drawStrokes, PAD_SIDE, LAPTOP, openServedPage, type PageCanvas, type PageSession, PHONE, screenshotBoth, watchProblems } from './browser-session.js';
 import { paperScene } from './paper-scenes.js';
 
-/** The pad's own coordinate range (web/src/draw-pad.ts PAD_SIZE). */
-const PAD = 280;
 
 /** A small ReLU/softmax net, good enough (~96%) to read clearly drawn digits. */
 async function quickModel(): Promise<Network> {
@@ -33,18 +31,6 @@ async function quickModel(): Promise<Network> {
   const data = loadMnist({ trainSize: 30_000 });
   await train(net, { train: data.train, validation: data.validation }, { epochs: 3, batchSize: 20, eta: 0.1, kernels: await loadKernels('wasm'), rng });
   return net;
-}
-
-/** Draw strokes given in pad coordinates (0..280) with the mouse, as a person would. */
-async function drawStrokes(page: Page, strokes: [number, number][][]): Promise<void> {
-  const box = (await page.locator('#pad').boundingBox())!;
-  const at = ([x, y]: [number, number]) => [box.x + (x / PAD) * box.width, box.y + (y / PAD) * box.height] as const;
-  for (const stroke of strokes) {
-    await page.mouse.move(...at(stroke[0]));
-    await page.mouse.down();
-    for (const point of stroke.slice(1)) await page.mouse.move(...at(point), { steps: 8 });
-    await page.mouse.up();
-  }
 }
 
 async function predicted(page: Page): Promise<string> {
@@ -412,7 +398,7 @@ async function drawWithAFinger(s: PageSession): Promise<void> {
     await phone.goto(s.base);
     await phone.locator('#model-name[data-source="served"]').waitFor({ timeout: 15_000 });
     const box = (await phone.locator('#pad').boundingBox())!;
-    const at = ([x, y]: [number, number]) => ({ x: box.x + (x / PAD) * box.width, y: box.y + (y / PAD) * box.height });
+    const at = ([x, y]: [number, number]) => ({ x: box.x + (x / PAD_SIDE) * box.width, y: box.y + (y / PAD_SIDE) * box.height });
     const cdp = await context.newCDPSession(phone);
     const seven: [number, number][] = [[70, 50], [140, 50], [210, 50], [180, 110], [150, 170], [125, 240]];
     await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(seven[0])] });

@@ -8,6 +8,7 @@
 import { serializeModel } from '../../src/io/model-format.js';
 import { describeShape } from '../../src/nn/network.js';
 import { type CurrentModel, currentModel, onModelChange, setCurrentModel } from './current-model.js';
+import { download } from './dom.js';
 import { announce } from './status.js';
 
 export interface Score {
@@ -98,11 +99,7 @@ export function downloadEntry(entry: ShelfEntry): string {
   const model = entry.model;
   const blob = new Blob([serializeModel(model.network, model.info, 'json')], { type: 'application/json' });
   const name = `digitnet-${entry.name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.json`;
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(blob);
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  download(blob, name);
   return name;
 }
 

@@ -5,6 +5,7 @@
  * reads it as the very inputs the pad saw, and `digitnet train --data` reads
  * it as any Kaggle-style CSV.
  */
+import { download } from './dom.js';
 import { INPUT_SIZE, type KeptDigit } from './teach-store.js';
 
 export const EXPORT_NAME = 'digitnet-my-digits.csv';
@@ -18,11 +19,6 @@ export function digitsCsv(digits: readonly KeptDigit[]): string {
 
 /** Offers the CSV as a download; returns the file name. */
 export function downloadDigits(digits: readonly KeptDigit[]): string {
-  const blob = new Blob([digitsCsv(digits)], { type: 'text/csv' });
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(blob);
-  link.download = EXPORT_NAME;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  download(new Blob([digitsCsv(digits)], { type: 'text/csv' }), EXPORT_NAME);
   return EXPORT_NAME;
 }
