@@ -156,11 +156,22 @@ export class Network {
 
   /** The output activations for one input vector (length I of the first layer). */
   feedforward(input: ArrayLike<number>): Float64Array {
+    const { as } = this.forwardPass(input);
+    return as[as.length - 1];
+  }
+
+  /**
+   * Every layer's zˡ = wˡaˡ⁻¹ + bˡ and aˡ = σ(zˡ) for one input, `as[0]`
+   * being the input itself: what a gradient with respect to the input needs.
+   */
+  forwardPass(input: ArrayLike<number>): { zs: Float64Array[]; as: Float64Array[] } {
     if (input.length !== this.inputSize) {
       throw new UsageError(`the network takes ${this.inputSize} inputs, got ${input.length}`);
     }
-    let a = Float64Array.from(input);
+    const zs: Float64Array[] = [];
+    const as: Float64Array[] = [Float64Array.from(input)];
     for (const { inputs: I, outputs: O, weights: w, biases: b, activation: act } of this.layers) {
+      const a = as[as.length - 1];
       const z = new Float64Array(O);
       for (let j = 0; j < O; j++) {
         let s = b[j];
@@ -170,9 +181,10 @@ export class Network {
       }
       const next = new Float64Array(O);
       act.apply(z, next, 0, O);
-      a = next;
+      zs.push(z);
+      as.push(next);
     }
-    return a;
+    return { zs, as };
   }
 
   /** The index of the largest output: the predicted class. */

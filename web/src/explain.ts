@@ -17,29 +17,8 @@ export interface Explanation {
   map: Float64Array;
 }
 
-/** Pre-activations and activations of every layer for one input (index 0 of `as` is the input). */
-function forward(net: Network, input: ArrayLike<number>): { zs: Float64Array[]; as: Float64Array[] } {
-  const zs: Float64Array[] = [];
-  const as: Float64Array[] = [Float64Array.from(input)];
-  for (const { inputs: I, outputs: O, weights: w, biases: b, activation } of net.layers) {
-    const a = as[as.length - 1];
-    const z = new Float64Array(O);
-    for (let j = 0; j < O; j++) {
-      let s = b[j];
-      const row = j * I;
-      for (let k = 0; k < I; k++) s += w[row + k] * a[k];
-      z[j] = s;
-    }
-    const next = new Float64Array(O);
-    activation.apply(z, next, 0, O);
-    zs.push(z);
-    as.push(next);
-  }
-  return { zs, as };
-}
-
 /** ∂z_c/∂x for the output layer's pre-activation of class `c`. */
-export function classScoreGradient(net: Network, input: ArrayLike<number>, c: number, pass = forward(net, input)): Float64Array {
+export function classScoreGradient(net: Network, input: ArrayLike<number>, c: number, pass = net.forwardPass(input)): Float64Array {
   const { zs, as } = pass;
   const L = net.layers.length;
   // δ = ∂z_c/∂z of the current layer: one-hot at the output.
@@ -68,7 +47,7 @@ export function classScoreGradient(net: Network, input: ArrayLike<number>, c: nu
 
 /** The network's answer for `input` (values in [0, 1]) and its gradient × input map for that answer. */
 export function explain(net: Network, input: ArrayLike<number>): Explanation {
-  const pass = forward(net, input);
+  const pass = net.forwardPass(input);
   const probabilities = probabilitiesOf(pass.as[pass.as.length - 1]);
   let digit = 0;
   for (let j = 1; j < probabilities.length; j++) if (probabilities[j] > probabilities[digit]) digit = j;
