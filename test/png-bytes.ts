@@ -1,27 +1,11 @@
 /**
  * PNG files built byte by byte, for what pngjs's encoder cannot write
  * (palette images) or must not be asked to (a header declaring
- * 50,000×50,000 pixels with no data behind it). Node 20 has no zlib.crc32,
- * hence the little CRC-32 here.
+ * 50,000×50,000 pixels with no data behind it). Chunks carry the project's
+ * own CRC-32 (Node 20 has no zlib.crc32), the one PNG and model files share.
  */
 import { deflateSync } from 'node:zlib';
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (ISO 3309, as PNG uses) of `bytes`. */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+import { crc32 } from '../src/io/encoding.js';
 
 /** One chunk: length, type, data, CRC of type and data. */
 export function chunk(type: string, data: Uint8Array): Uint8Array {
