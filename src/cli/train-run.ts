@@ -18,11 +18,11 @@ import { saveModel } from '../io/model-file.js';
 import { fitsNetwork2, type ModelInfo, NETWORK2_LIMITS } from '../io/model-format.js';
 import { trainingRecord } from '../io/training-record.js';
 import { DEFAULT_KERNELS, loadKernels } from '../kernels/index.js';
-import type { Network } from '../nn/network.js';
 import { checkConfig, describeConfig, outputsOf, specOf, type TrainConfig } from '../train/config.js';
 import { type RunResult, runTraining as run, withNonDigitClass } from '../train/run.js';
 import type { TrainEvent } from '../train/trainer.js';
 import { percent } from './format.js';
+import { untilInterrupted } from './interrupt.js';
 import { ProgressBar } from './progress.js';
 import type { TrainFlags } from './train-command.js';
 import { MNIST_INPUTS } from '../data/image.js';
@@ -44,30 +44,24 @@ export async function runTraining(flags: TrainFlags, given: TrainConfig, resume:
     process.stdout.write(`Training [${config.layers.join(', ')}] ${describeConfig(config)}; ${from}${kernels.name} kernels; ${describeData(data, given, config)}\n`);
   }
 
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
   let interruptedAt: { epoch: number; position: number } | null = null;
   const print = eventPrinter(flags, progress);
-  const onEvent = (e: TrainEvent): void => {
-    if (e.type !== 'checkpoint') return print(e);
-    if (flags.checkpoint) saveCheckpoint(flags.checkpoint, { config, data: dataSource, kernels: kernels.name, state: e.state });
-    if (abort.signal.aborted) interruptedAt = { epoch: e.state.epoch, position: e.state.position };
-  };
-
+  const splits = { train: data.train, validation: data.validation, test: data.test ?? undefined };
   let result: RunResult;
   try {
-    const splits = { train: data.train, validation: data.validation, test: data.test ?? undefined };
-    result = await run(config, splits, { kernels, onEvent, signal: abort.signal, resume: resume?.state, monitorTrainingCost: flags.trainCost });
+    result = await untilInterrupted((signal) => {
+      const onEvent = (e: TrainEvent): void => {
+        if (e.type !== 'checkpoint') return print(e);
+        if (flags.checkpoint) saveCheckpoint(flags.checkpoint, { config, data: dataSource, kernels: kernels.name, state: e.state });
+        if (signal.aborted) interruptedAt = { epoch: e.state.epoch, position: e.state.position };
+      };
+      return run(config, splits, { kernels, onEvent, signal, resume: resume?.state, monitorTrainingCost: flags.trainCost });
+    });
   } finally {
-    process.off('SIGINT', onSigint);
     progress?.clear();
   }
   if (result.aborted) throw interrupted(flags, interruptedAt);
-  reportAndSave(flags, config, result, result.net, { data: dataSource, labels: loaded.classes });
+  reportAndSave(flags, config, result, { data: dataSource, labels: loaded.classes });
 }
 
 /** The files the run will write can be written (checked before the run, not after it), and a network2 file can hold the network. */
@@ -187,7 +181,7 @@ interface TrainedOn {
 }
 
 /** The best epoch's line, then the model file if --save asked for one. */
-function reportAndSave(flags: TrainFlags, config: TrainConfig, result: RunResult, net: Network, trainedOn: TrainedOn): void {
+function reportAndSave(flags: TrainFlags, config: TrainConfig, result: RunResult, trainedOn: TrainedOn): void {
   const out = process.stdout;
   const text = !flags.json && !flags.quiet;
   // A checkpoint's history and best are checked to agree, so a finished run always has a best epoch.
@@ -209,7 +203,7 @@ function reportAndSave(flags: TrainFlags, config: TrainConfig, result: RunResult
     validation: kept,
     test: result.test ? { correct: result.test.correct, total: result.test.total } : undefined,
   };
-  const written = saveModel(flags.save, net, info, flags.format);
+  const written = saveModel(flags.save, result.net, info, flags.format);
   if (text) out.write(`Saved ${flags.save} (${written})\n`);
 }
 

@@ -7,7 +7,6 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { withNonDigits } from '../data/non-digits.js';
-import { UsageError } from '../errors.js';
 import type { Kernels } from '../kernels/types.js';
 import { Network } from '../nn/network.js';
 import { Random } from '../random.js';
@@ -32,26 +31,17 @@ export interface RunResult extends TrainResult {
  * Train the network `config` describes on `data`. The config is checked, the
  * network initialised from `config.seed` (the same generator then draws the
  * shuffles, so one seed fixes the run), and the data must fit it: one input
- * per pixel, one output per class (see `withNonDigitClass` for configs that
- * learn "not a digit").
+ * per pixel, one output per class, as train() checks (see `withNonDigitClass`
+ * for configs that learn "not a digit").
  */
 export async function runTraining(config: TrainConfig, data: TrainData, options: RunOptions): Promise<RunResult> {
   checkConfig(config);
-  checkDataFits(config, data.train);
   const rng = new Random(config.seed);
   const net = Network.create(specOf(config), rng, config.init);
   const { onNetwork, ...trainOptions } = options;
   onNetwork?.(net);
   const result = await train(net, data, { ...trainOptionsOf(config), ...trainOptions, rng });
   return { ...result, net };
-}
-
-/** The first layer takes the data's pixels and the last gives its classes. */
-function checkDataFits(config: TrainConfig, train: Dataset): void {
-  const { layers } = config;
-  if (layers[0] !== train.inputSize) throw new UsageError(`the first layer must have ${train.inputSize} inputs (the data's pixels), got ${layers[0]}`);
-  const outputs = layers[layers.length - 1];
-  if (outputs !== train.classes) throw new UsageError(`the last layer must have ${train.classes} outputs (the data's classes), got ${outputs}`);
 }
 
 /**
