@@ -28,6 +28,7 @@ import type { KernelsName, Threads } from '../kernels/types.js';
 import { withFineTune } from '../io/training-record.js';
 import { checkFineTunable, datasetOfInputs, fineTune, type FineTuneOptions, fineTuneSettings, type FineTuneSettings, type Score } from '../train/fine-tune.js';
 import { percent } from './format.js';
+import { untilInterrupted } from './interrupt.js';
 import { decodeImageFile } from './predict-image.js';
 
 export { FINE_TUNE_DEFAULTS, MIXED_SIZE } from '../train/fine-tune.js';
@@ -146,21 +147,6 @@ async function readInputsCsv(file: string, classes: number): Promise<Dataset> {
   const csv = await readCsvImages(file, { pixels: MNIST_INPUTS, classes: DIGIT_LABELS });
   if (!csv.labels) throw new DigitNetError(`${file}: no label column (fine-tuning needs rows of label,pixel0,…,pixel783)`);
   return { images: csv.images, labels: csv.labels, count: csv.count, inputSize: MNIST_INPUTS, classes };
-}
-
-/** Run `work` with a signal that Ctrl-C aborts (it then stops at the next mini-batch); a second Ctrl-C exits at once. */
-async function untilInterrupted<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const abort = new AbortController();
-  const onSigint = () => {
-    if (abort.signal.aborted) process.exit(130);
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
-  try {
-    return await work(abort.signal);
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
 }
 
 /** The pictures in `dir` with their labels: from labels.csv if there is one, else from names like 3_anything.png. */
