@@ -12,7 +12,7 @@ import { type Dataset, inputOf } from '../data/dataset.js';
 import { prepareDecoder } from '../data/decode.js';
 import type { RasterImage } from '../data/raster.js';
 import { mnistInputsToPng } from '../data/show.js';
-import { type PictureReading, readPicture } from '../read/read-picture.js';
+import { digitsShown, type PictureReading, readPicture } from '../read/read-picture.js';
 import { readingJson } from '../read/reading-json.js';
 import type { InkPolarity } from '../data/ink.js';
 import { DigitNetError, UsageError } from '../errors.js';
@@ -160,7 +160,7 @@ async function classify(network: Network, data: Dataset, classes: number, thread
 export function describeReading(r: PictureReading): string {
   if (r.reason === 'touching digits that cannot be split') return `${r.reason} (${r.touching.length} blob${r.touching.length === 1 ? '' : 's'} of touching digits)`;
   if (r.reason === 'unclear digits') {
-    const shown = r.digits.map((d) => (d.digit === null ? '?' : String(d.digit))).join('');
+    const shown = digitsShown(r);
     const parts = r.digits.map((d) => (d.digit === null ? `?: best guess ${d.best}, ${percent(d.confidence)}` : `${d.digit}: ${percent(d.confidence)}`));
     return `unclear digits: ${shown} (${parts.join('; ')})`;
   }

@@ -66,6 +66,11 @@ export function readPicture(network: Network, image: RasterImage, options: Mnist
     : { text: String(whole.digit), digits: [whole], touching: [], working };
 }
 
+/** The digits read, left to right, with "?" for each too unclear to read: "2?26". */
+export function digitsShown(reading: PictureReading): string {
+  return reading.digits.map((d) => (d.digit === null ? '?' : String(d.digit))).join('');
+}
+
 function readPart(network: Network, ink: Float32Array, box: InkBox, pictureBox: InkBox, name: string): DigitReading {
   const input = inkToMnistInput(ink, box.width, box.height, name);
   return { ...answerDigit(network, input), box: pictureBox, input };

@@ -9,7 +9,7 @@
 import { DigitNetError } from '../../src/errors.js';
 import { describeShape, type Network } from '../../src/nn/network.js';
 import type { DigitAnswer } from '../../src/read/answer.js';
-import type { PictureReading } from '../../src/read/read-picture.js';
+import { digitsShown, type PictureReading } from '../../src/read/read-picture.js';
 import { currentModel, onModelChange } from './current-model.js';
 import { byId } from './dom.js';
 import { DrawPad } from './draw-pad.js';
@@ -142,7 +142,7 @@ function showReading(view: AnswerView, network: Network, reading: PictureReading
     return showBars(view, null);
   }
   if (reading.reason === 'unclear digits') {
-    const shown = reading.digits.map((d) => (d.digit === null ? '?' : String(d.digit))).join('');
+    const shown = digitsShown(reading);
     view.digit.value = shown;
     view.digit.dataset.digit = '';
     view.digit.classList.toggle('long', shown.length > 2);

@@ -10,7 +10,7 @@
 import { WORKING_SIDE } from '../../src/data/image.js';
 import { DigitNetError } from '../../src/errors.js';
 import type { Network } from '../../src/nn/network.js';
-import { type PictureReading, readPicture } from '../../src/read/read-picture.js';
+import { digitsShown, type PictureReading, readPicture } from '../../src/read/read-picture.js';
 import { currentModel, onModelChange } from './current-model.js';
 import { byId } from './dom.js';
 import { classScoreGradient, drawExplanation } from './explain.js';
@@ -111,7 +111,7 @@ function describe(r: PictureReading): string {
   const percent = (v: number) => `${(100 * v).toFixed(0)}%`;
   if (r.reason === 'touching digits that cannot be split') return 'Some digits touch too much to be split: a photo with a little space between them will do.';
   if (r.reason === 'unclear digits') {
-    const shown = r.digits.map((d) => (d.digit === null ? '?' : String(d.digit))).join('');
+    const shown = digitsShown(r);
     return `Reads as <strong>${shown}</strong>, but the digits marked ? are too unclear to read (best guesses ${r.digits.filter((d) => d.digit === null).map((d) => `${d.best}, ${percent(d.confidence)}`).join('; ')}).`;
   }
   if (r.text === null) return `Not a digit (best guess <strong>${r.digits[0].best}</strong>, ${percent(r.digits[0].confidence)}).`;
