@@ -307,9 +307,9 @@ export {
 export {
   /** The network's answer for one 784-value input: a digit, or null for "not a digit", with probabilities. */
   answerDigit,
-  /** What answerDigit returns: `digit` (or null), `best`, `confidence`, the ten `probabilities`, `notDigit`. */
+  /** What answerDigit returns: `digit` (or null), `best`, `confidence`, the ten `probabilities`, `notDigit`, and `shape` when the input has a shape no digit has. */
   type DigitAnswer,
-  /** Below this probability (0.4) the best digit is not taken: the answer is "not a digit". */
+  /** Below this probability (0.3) the best digit is not taken: the answer is "not a digit". */
   MIN_CONFIDENCE,
   /** 10. */
   DIGITS,

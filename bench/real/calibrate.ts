@@ -4,7 +4,8 @@
  * 3rd dev row under every condition) and non-digits 100–199 of each kind
  * (the report draws 0–99). Each picture is read once; then for each floor
  * the share of digits turned away and of non-digits still answered as a
- * digit is counted. The model's own "not a digit" output counts as well.
+ * digit is counted. The model's own "not a digit" output counts as well,
+ * and so do the shapes no digit has (src/read/digit-shape.ts).
  *
  *   node dist/bench/real/calibrate.js [--model FILE] [--seed N]
  */
@@ -22,6 +23,8 @@ interface Seen {
   confidence: number;
   notDigit: number;
   right: boolean;
+  /** Its shape rules out a digit whatever the floor (src/read/digit-shape.ts). */
+  vetoed: boolean;
 }
 
 const FLOORS = [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
@@ -34,11 +37,11 @@ async function main(): Promise<void> {
   const read = async (bytes: Uint8Array, name: string, label: number | null): Promise<Seen> => {
     try {
       const r = await readImage(network, bytes, name, 'auto');
-      if (r.digits.length !== 1) return { confidence: -1, notDigit: 0, right: false };
+      if (r.digits.length !== 1) return { confidence: -1, notDigit: 0, right: false, vetoed: false };
       const d = r.digits[0];
-      return { confidence: d.confidence, notDigit: d.notDigit, right: d.best === label };
+      return { confidence: d.confidence, notDigit: d.notDigit, right: d.best === label, vetoed: d.shape !== undefined };
     } catch (e) {
-      if (e instanceof DigitNetError) return { confidence: -1, notDigit: 0, right: false };
+      if (e instanceof DigitNetError) return { confidence: -1, notDigit: 0, right: false, vetoed: false };
       throw e;
     }
   };
@@ -56,7 +59,7 @@ async function main(): Promise<void> {
       others.push(await read(picture.bytes, picture.name, null));
     }
   }
-  const taken = (s: Seen, floor: number) => s.confidence >= 0 && s.confidence >= floor && s.confidence > s.notDigit;
+  const taken = (s: Seen, floor: number) => s.confidence >= 0 && !s.vetoed && s.confidence >= floor && s.confidence > s.notDigit;
   console.log(`${digits.length} dev digits, ${others.length} non-digits (indices 100–199 of each kind)`);
   console.log('floor   digits turned away   digits taken and right   non-digits answered as a digit');
   for (const floor of FLOORS) {

@@ -156,7 +156,7 @@ async function classify(network: Network, data: Dataset, classes: number, thread
   return predictions;
 }
 
-/** "7 (99.8%)", "37 (3: 99.1%, 7: 98.0%)", "not a digit (best guess 8, 41.2%)", "touching digits that cannot be split". */
+/** "7 (99.8%)", "37 (3: 99.1%, 7: 98.0%)", "not a digit (best guess 8, 41.2%)", "not a digit (a mark inside a loop; best guess 0, 71.0%)", "touching digits that cannot be split". */
 export function describeReading(r: PictureReading): string {
   if (r.reason === 'touching digits that cannot be split') return `${r.reason} (${r.touching.length} blob${r.touching.length === 1 ? '' : 's'} of touching digits)`;
   if (r.reason === 'unclear digits') {
@@ -164,10 +164,13 @@ export function describeReading(r: PictureReading): string {
     const parts = r.digits.map((d) => (d.digit === null ? `?: best guess ${d.best}, ${percent(d.confidence)}` : `${d.digit}: ${percent(d.confidence)}`));
     return `unclear digits: ${shown} (${parts.join('; ')})`;
   }
-  if (r.text === null) return `not a digit (best guess ${r.digits[0].best}, ${percent(r.digits[0].confidence)})`;
+  if (r.text === null) return `not a digit (${shapeSaid(r.digits[0])}best guess ${r.digits[0].best}, ${percent(r.digits[0].confidence)})`;
   if (r.digits.length === 1) return `${r.text} (${percent(r.digits[0].confidence)})`;
   return `${r.text} (${r.digits.map((d) => `${d.digit}: ${percent(d.confidence)}`).join(', ')})`;
 }
+
+/** "a mark inside a loop; " when the shape ruled the digit out, else "". */
+const shapeSaid = (d: { shape?: string }): string => (d.shape ? `${d.shape}; ` : '');
 
 function jsonOf(file: string, r: PictureReading, shown: string | undefined): object {
   return { file, ...readingJson(r), ...(shown ? { shown } : {}) };

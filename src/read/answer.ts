@@ -2,11 +2,13 @@
  * The network's answer for one 28×28 input, with "not a digit" as a possible
  * answer. A network trained with non-digits (`--non-digits`, the people
  * preset) has an 11th output for them; any network's answer is also "not a
- * digit" when its most probable digit is less probable than MIN_CONFIDENCE.
+ * digit" when its most probable digit is less probable than MIN_CONFIDENCE,
+ * or when the input has a shape no digit has (digit-shape.ts).
  * Browser-safe.
  */
 import type { Network } from '../nn/network.js';
 import { probabilitiesOf } from '../nn/probabilities.js';
+import { type ShapeVeto, shapeVeto } from './digit-shape.js';
 
 export const DIGITS = 10;
 /**
@@ -14,8 +16,8 @@ export const DIGITS = 10;
  * bench/real/calibrate.ts on the real-handwriting benchmark's dev digits and
  * on non-digits the report does not use. With the shipped model the 11th
  * output alone turns away 2.5% of the digits and a floor of 0.3 no more
- * (0.5: 4.0%), while 83% of the non-digits are rejected (0.5: 86%). See
- * README "People's handwriting".
+ * (0.5: 4.0%), while 88% of the non-digits are rejected, 83% without the
+ * shape checks (0.5: 90%). See README "People's handwriting".
  */
 export const MIN_CONFIDENCE = 0.3;
 
@@ -30,6 +32,8 @@ export interface DigitAnswer {
   probabilities: number[];
   /** The probability of "not a digit" (0 for a network without that output). */
   notDigit: number;
+  /** Set when the input's shape rules out a digit, whatever the network says. */
+  shape?: ShapeVeto;
 }
 
 export function answerDigit(network: Network, input: ArrayLike<number>): DigitAnswer {
@@ -39,6 +43,7 @@ export function answerDigit(network: Network, input: ArrayLike<number>): DigitAn
   let best = 0;
   for (let d = 1; d < DIGITS; d++) if (probabilities[d] > probabilities[best]) best = d;
   const confidence = probabilities[best];
-  const digit = confidence >= MIN_CONFIDENCE && confidence > notDigit ? best : null;
-  return { digit, best, confidence, probabilities, notDigit };
+  const shape = shapeVeto(input);
+  const digit = shape === null && confidence >= MIN_CONFIDENCE && confidence > notDigit ? best : null;
+  return { digit, best, confidence, probabilities, notDigit, ...(shape ? { shape } : {}) };
 }

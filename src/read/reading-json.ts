@@ -13,7 +13,8 @@ export interface ReadingJson {
   confidence?: number;
   probabilities?: number[];
   notDigit?: number;
-  digits: { digit: number | null; best: number; confidence: number; probabilities: number[]; notDigit: number; box: InkBox }[];
+  /** Per digit; `shape` says why a shape no digit has ruled it out ("a mark inside a loop", "more than two loops"). */
+  digits: { digit: number | null; best: number; confidence: number; probabilities: number[]; notDigit: number; shape?: string; box: InkBox }[];
   reason?: string;
   touching?: InkBox[];
 }
@@ -24,7 +25,7 @@ export function readingJson(r: PictureReading): ReadingJson {
     text: r.text,
     digit: one && r.text !== null ? one.digit : null,
     ...(one ? { confidence: one.confidence, probabilities: one.probabilities, notDigit: one.notDigit } : {}),
-    digits: r.digits.map((d) => ({ digit: d.digit, best: d.best, confidence: d.confidence, probabilities: d.probabilities, notDigit: d.notDigit, box: roundBox(d.box) })),
+    digits: r.digits.map((d) => ({ digit: d.digit, best: d.best, confidence: d.confidence, probabilities: d.probabilities, notDigit: d.notDigit, ...(d.shape ? { shape: d.shape } : {}), box: roundBox(d.box) })),
     ...(r.reason ? { reason: r.reason } : {}),
     ...(r.touching.length ? { touching: r.touching.map(roundBox) } : {}),
   };

@@ -171,7 +171,7 @@ function showOne(view: AnswerView, network: Network, answer: DigitAnswer & { inp
   view.digit.dataset.digit = answer.digit === null ? '' : String(best);
   view.confidence.textContent = answer.digit === null ? 'not a digit' : `${(100 * p[best]).toFixed(1)}% sure`;
   view.padAnswer.innerHTML =
-    answer.digit === null ? `Not a digit (best guess <strong>${best}</strong>, ${percent(p[best])})` : `Reads as <strong>${best}</strong> (${percent(p[best])})`;
+    answer.digit === null ? `Not a digit (${answer.shape ? `${answer.shape}; ` : ''}best guess <strong>${best}</strong>, ${percent(p[best])})` : `Reads as <strong>${best}</strong> (${percent(p[best])})`;
   showBars(view, answer);
   byId('why-figure').hidden = false;
   const gradient = classScoreGradient(network, answer.input, best);

@@ -114,7 +114,7 @@ function describe(r: PictureReading): string {
     const shown = digitsShown(r);
     return `Reads as <strong>${shown}</strong>, but the digits marked ? are too unclear to read (best guesses ${r.digits.filter((d) => d.digit === null).map((d) => `${d.best}, ${percent(d.confidence)}`).join('; ')}).`;
   }
-  if (r.text === null) return `Not a digit (best guess <strong>${r.digits[0].best}</strong>, ${percent(r.digits[0].confidence)}).`;
+  if (r.text === null) return `Not a digit (${r.digits[0].shape ? `${r.digits[0].shape}; ` : ''}best guess <strong>${r.digits[0].best}</strong>, ${percent(r.digits[0].confidence)}).`;
   if (r.digits.length === 1) return `Reads as <strong>${r.text}</strong> (${percent(r.digits[0].confidence)}).`;
   return `Reads as <strong>${r.text}</strong> (${r.digits.map((d) => `${d.digit}: ${percent(d.confidence)}`).join(', ')}).`;
 }

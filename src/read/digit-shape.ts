@@ -1,0 +1,97 @@
+/**
+ * Shapes no written digit has, read from the 28×28 input the network saw:
+ * a separate mark inside a loop (a face's eyes in its head, a dot in a
+ * ring), or three loops or more (8 has two; scribbles and hatching have
+ * many). The network's 11th output and its confidence floor let about one
+ * non-digit in five through, most of them read as 0 or 8 (answer.ts); these
+ * two checks turn away a share of those without relying on any model.
+ *
+ * Measured with bench/real (`--split dev`, the calibration set of
+ * calibrate.ts) and MNIST's test set: no real digit of the dev part and 6 of
+ * 10,000 MNIST test digits (8s with a tiny extra loop) have either shape.
+ * Browser-safe.
+ */
+import { labelComponents } from '../data/components.js';
+import { MNIST_SIDE } from '../data/image.js';
+
+export type ShapeVeto = 'a mark inside a loop' | 'more than two loops';
+
+/** Input values above this are ink; lower, the anti-aliased rim that would close gaps between strokes. */
+const INK = 0.5;
+/** A loop's hole must be at least this many pixels: messy strokes leave 1–2 pixel pinholes. */
+const MIN_HOLE = 3;
+/** An enclosed mark must be at least this many pixels: a one-pixel speck inside a 0 is not a second mark. */
+const MIN_MARK = 2;
+
+/** Why `input` (28×28, ink high) cannot be one written digit, or null when its shape allows one. */
+export function shapeVeto(input: ArrayLike<number>): ShapeVeto | null {
+  const side = MNIST_SIDE;
+  const ink = new Uint8Array(side * side);
+  for (let i = 0; i < ink.length; i++) ink[i] = input[i] > INK ? 1 : 0;
+  const paper = paperRegions(ink, side);
+  if (enclosedMark(ink, side, paper)) return 'a mark inside a loop';
+  let loops = 0;
+  for (let r = 1; r < paper.sizes.length; r++) if (paper.sizes[r] >= MIN_HOLE) loops++;
+  return loops >= 3 ? 'more than two loops' : null;
+}
+
+interface PaperRegions {
+  /** Each paper pixel's region (0: the outside, reached from the border), −1 on ink. */
+  region: Int32Array;
+  /** Each region's pixel count; regions 1… are the holes of loops. */
+  sizes: number[];
+}
+
+/**
+ * The paper's 4-connected regions. Paper is 4-connected where ink is
+ * 8-connected, so a diagonal stroke closes a loop just as the eye sees it.
+ */
+function paperRegions(ink: Uint8Array, side: number): PaperRegions {
+  const region = new Int32Array(ink.length).fill(-1);
+  const stack = new Int32Array(ink.length);
+  const sizes: number[] = [0];
+  const fill = (start: number, id: number): number => {
+    let [top, count] = [0, 0];
+    region[start] = id;
+    stack[top++] = start;
+    while (top > 0) {
+      const p = stack[--top];
+      count++;
+      const x = p % side;
+      for (const q of [x > 0 ? p - 1 : -1, x < side - 1 ? p + 1 : -1, p - side, p + side]) {
+        if (q >= 0 && q < ink.length && ink[q] === 0 && region[q] < 0) {
+          region[q] = id;
+          stack[top++] = q;
+        }
+      }
+    }
+    return count;
+  };
+  // The outside first: every paper pixel on the border and all it reaches.
+  for (let p = 0; p < ink.length; p++) {
+    const x = p % side;
+    const onBorder = x === 0 || x === side - 1 || p < side || p >= ink.length - side;
+    if (onBorder && ink[p] === 0 && region[p] < 0) sizes[0] += fill(p, 0);
+  }
+  for (let p = 0; p < ink.length; p++) if (ink[p] === 0 && region[p] < 0) sizes.push(fill(p, sizes.length));
+  return { region, sizes };
+}
+
+/** Whether a mark of MIN_MARK pixels or more touches no outside paper: it lies inside a loop of another. */
+function enclosedMark(ink: Uint8Array, side: number, paper: PaperRegions): boolean {
+  const marks = labelComponents(ink, side, side);
+  const outside = new Uint8Array(marks.count);
+  const pixels = new Int32Array(marks.count);
+  for (let p = 0; p < ink.length; p++) {
+    const m = marks.label[p];
+    if (m < 0) continue;
+    pixels[m]++;
+    const x = p % side;
+    const y = (p - x) / side;
+    const touches = (q: number) => paper.region[q] === 0;
+    const onBorder = x === 0 || y === 0 || x === side - 1 || y === side - 1;
+    if (onBorder || touches(p - 1) || touches(p + 1) || touches(p - side) || touches(p + side)) outside[m] = 1;
+  }
+  for (let m = 0; m < marks.count; m++) if (outside[m] === 0 && pixels[m] >= MIN_MARK) return true;
+  return false;
+}
