@@ -6,12 +6,14 @@ import { test } from 'node:test';
 import { PNG } from 'pngjs';
 import { MAX_IMAGE_FILE_BYTES } from '../src/cli/predict-image.js';
 import { imageBytesToInput } from '../src/data/image-file.js';
+import { loadMnist } from '../src/data/mnist.js';
 import { saveModel } from '../src/io/model-file.js';
 import { Network } from '../src/nn/network.js';
 import { defaultModelPath } from '../src/paths.js';
 import { Random } from '../src/random.js';
 import { runCli, withTempDir, withTempDirAsync } from './helpers.js';
 import { badImages, userDigit } from './image-files.js';
+import { composeNumber, mnistBitmap } from './number-image.js';
 
 // MNIST test digits 0–3 (labels 7, 2, 1, 0), as a grey PNG, a JPEG, an RGB PNG and strokes on a transparent canvas.
 const digits = [userDigit(0, 'grey'), userDigit(1, 'jpeg'), userDigit(2, 'rgb'), userDigit(3, 'dark-on-transparent')];
@@ -97,6 +99,26 @@ test('--show writes the 28×28 input the network saw beside each picture, and sa
     assert.deepEqual(both.stdout.trimEnd().split('\n').map((l) => l.split(' in ')[1]), [shown[0], `${jpg}.mnist.png`, shown[0]]);
     await assertShows(shown[0], digits[0].bytes);
     await assertShows(`${jpg}.mnist.png`, digits[1].bytes);
+  });
+});
+
+test('--show on digits that touch too much to split writes no picture and says so on its line, exit 3', () => {
+  withTempDir((dir) => {
+    // A 0 struck through by a bar three times its width, ending well inside the picture: too wide for
+    // one digit, and no cut leaves two digit-sized parts.
+    const { test: mnist } = loadMnist();
+    const { ink, w, h } = composeNumber([mnistBitmap(mnist.images.subarray(3 * 784, 4 * 784), 3)], { gaps: [], margin: 60 });
+    const bar = Math.round(h / 2);
+    for (let y = bar; y < bar + 4; y++) ink.fill(1, y * w + 20, y * w + w - 20);
+    const png = new PNG({ width: w, height: h });
+    for (let p = 0; p < w * h; p++) png.data.fill(Math.round(235 - 200 * ink[p]), 4 * p, 4 * p + 3), (png.data[4 * p + 3] = 255);
+    const file = join(dir, 'struck.png');
+    writeFileSync(file, PNG.sync.write(png));
+    const r = runCli(['predict', '--show', file]);
+    assert.equal(r.status, 3, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /struck\.png: touching digits that cannot be split \(1 blob of touching digits\)\n$/);
+    assert.equal(existsSync(join(dir, 'struck.mnist.png')), false);
   });
 });
 

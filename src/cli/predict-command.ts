@@ -71,7 +71,8 @@ export function predictCommand(): Command {
           const reading = await outcome;
           if (reading.text === null) notDigits++;
           let shown: string | undefined;
-          if (flags.show) {
+          // Digits too entangled to split gave the network nothing to see: no picture to write.
+          if (flags.show && reading.digits.length > 0) {
             shown = showPath(file, shownPaths);
             writeFileAtomic(shown, mnistInputsToPng(reading.digits.map((d) => d.input)));
           }
