@@ -81,6 +81,17 @@ const COST_CODES: Record<CostName, number> = {
   'log-likelihood': abi.COST_LOG_LIKELIHOOD,
 };
 
+/** Choices that change how the kernels work, never what they compute. */
+export interface WasmEngineOptions {
+  /**
+   * Update layer 0's weights lazily (assembly/update.ts): with L2 or
+   * momentum, a row of W whose pixel no image of the batch lights takes its
+   * steps later, all at once, bit for bit as the eager update would have.
+   * Default true; false is the eager update, for tests to compare against.
+   */
+  lazy?: boolean;
+}
+
 const PAGE = 65536;
 /** wasm32 addresses 4 GiB at most. */
 const MAX_PAGES = 65536;
@@ -94,7 +105,7 @@ export class WasmEngine implements TrainingEngine {
   private readonly momentum: boolean;
 
   /** `runner`: a WebAssembly.Module of kernels.wasm (one thread), or a runner to own and dispose of. */
-  constructor(runner: WebAssembly.Module | KernelRunner, net: Network, train: Dataset, options: UpdateOptions) {
+  constructor(runner: WebAssembly.Module | KernelRunner, net: Network, train: Dataset, options: UpdateOptions, engineOptions: WasmEngineOptions = {}) {
     if (train.inputSize !== net.inputSize) {
       throw new Error(`the network takes ${net.inputSize} inputs but the data has ${train.inputSize}`);
     }
@@ -106,7 +117,9 @@ export class WasmEngine implements TrainingEngine {
     // The order is copied in chunks of whole batches; a chunk as large as the training set is plenty.
     const orderCapacity = Math.max(1, Math.ceil(train.count / options.batchSize)) * options.batchSize;
     const rows = Math.max(options.batchSize, own.minRows);
-    this.plan = planMemory(own.heapBase, net.sizes, rows, this.momentum, train.count, orderCapacity, own.controlBytes);
+    // Plain SGD has no dense pass to save: it stays as it is.
+    const lazy = (engineOptions.lazy ?? true) && (this.momentum || options.l2PerExample > 0);
+    this.plan = planMemory(own.heapBase, net.sizes, rows, this.momentum, train.count, orderCapacity, own.controlBytes, lazy);
     this.ensureMemory(this.plan.end);
     this.writeConfig(net, options);
     this.bytes(this.plan.images, train.count * train.inputSize).set(train.images.subarray(0, train.count * train.inputSize));
@@ -182,6 +195,15 @@ export class WasmEngine implements TrainingEngine {
   }
 
   /**
+   * Layer 0's per-row step counts of the lazy update (every one 0 between
+   * train calls: each call ends with every row current), or null when the
+   * update is eager. A view of live memory, for tests.
+   */
+  lazySteps(): Int32Array | null {
+    return this.plan.lazy === 0 ? null : new Int32Array(this.live().memory.buffer, this.plan.lazy, this.plan.layers[0].I);
+  }
+
+  /**
    * The largest |value| in the padding columns (O ≤ j < Op) of every layer's
    * weights, biases and velocities: 0 unless something leaked into them.
    */
@@ -248,6 +270,9 @@ export class WasmEngine implements TrainingEngine {
     ints[abi.H_LABELS] = this.plan.labels;
     floats[abi.H_LEAKY_SLOPE] = LEAKY_SLOPE;
     ints[abi.H_PIXEL_VALUES] = this.plan.pixelValues;
+    // Every row starts current: 0 steps of the first call taken.
+    ints[abi.H_LAZY] = this.plan.lazy;
+    if (this.plan.lazy !== 0) this.bytes(this.plan.lazy, this.plan.lazyBytes).fill(0);
     const pixelValues = this.floats(this.plan.pixelValues, 256);
     for (let byte = 0; byte < 256; byte++) pixelValues[byte] = byte / 255;
     layers.forEach((layer: LayerPlan, l) => {

@@ -26,7 +26,7 @@ export function train(cfg: usize, order: usize, count: i32): void {
   const images = <usize>header(cfg, H_IMAGES);
   const labels = <usize>header(cfg, H_LABELS);
   const imageBytes = <usize>field(layer(cfg, 0), L_IN);
-  for (let start = 0; start < count; start += B) {
+  for (let start = 0, step = 0; start < count; start += B, step++) {
     const m = min(B, count - start);
     // Forward and back for every row with the old weights, then one update.
     for (let r = 0; r < m; r++) {
@@ -34,7 +34,8 @@ export function train(cfg: usize, order: usize, count: i32): void {
       forwardRow(cfg, r, images + n * imageBytes);
       backwardRow(cfg, r, load<u8>(labels + n));
     }
-    update(cfg, m);
+    // The update looks ahead at the next batch's images (update.ts, lazy rows).
+    update(cfg, m, order + (<usize>start << 2), step, min(B, count - start - m));
   }
 }
 

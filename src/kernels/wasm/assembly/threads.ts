@@ -14,7 +14,10 @@
  *      row reads the weights and writes only its own buffers;
  *   2. the update — by weight rows: each layer's W is cut into 4·T chunks of
  *      whole rows (inputs), contiguous in memory and taken by ticket too;
- *      a chunk's share of each example's input list is one run of it.
+ *      a chunk's share of each example's input list is one run of it, and
+ *      its rows' lazy catch-up (update.ts) is its own: no other chunk
+ *      touches those rows, and the barrier after the call's last update
+ *      finds every row current.
  * (Splitting by output unit instead — the first layer's forward pass and
  * the update by columns, the rest by rows, three barriers — keeps each
  * thread's columns of W in its own cache, but was slower in a head-to-head
@@ -94,8 +97,10 @@ function trainShare(ctl: usize, t: i32): bool {
   const tickets = ctl + (<usize>C_NEXT_ROW << 2);
   const C = CHUNKS_PER_THREAD * T;
   let first = 0; // the step's first ticket
-  for (let start = 0; start < count; start += B) {
+  for (let start = 0, step = 0; start < count; start += B, step++) {
     const m = min(B, count - start);
+    const batch = order + (<usize>start << 2);
+    const next = min(B, count - start - m);
     for (let r = atomic.add<i32>(tickets, 1) - first; r < m; r = atomic.add<i32>(tickets, 1) - first) {
       const n = <usize>load<u32>(order + (<usize>(start + r) << 2));
       forwardRow(cfg, r, images + n * imageBytes);
@@ -104,7 +109,7 @@ function trainShare(ctl: usize, t: i32): bool {
     first += m + T;
     if (!barrier(ctl)) return false; // every δ of the batch is in place
     for (let i = atomic.add<i32>(tickets, 1) - first; i < L * C; i = atomic.add<i32>(tickets, 1) - first) {
-      updateChunk(cfg, m, i / C, i % C, C);
+      updateChunk(cfg, m, i / C, i % C, C, batch, step, next);
     }
     first += L * C + T;
     if (!barrier(ctl)) return false; // the weights are updated before any thread reads them
@@ -143,10 +148,14 @@ function evaluateShare(ctl: usize, t: i32): void {
   return <i32>((<i64>n * <i64>t) / <i64>T);
 }
 
-/** Chunk c of C of layer l's update: its weight rows, and the biases with chunk 0 (a layer with fewer than C inputs has empty chunks). */
-function updateChunk(cfg: usize, m: i32, l: i32, c: i32, C: i32): void {
+/**
+ * Chunk c of C of layer l's update: its weight rows, and the biases with
+ * chunk 0 (a layer with fewer than C inputs has empty chunks). A lazy row's
+ * catch-up, the last step's included, is done by the chunk that holds it.
+ */
+function updateChunk(cfg: usize, m: i32, l: i32, c: i32, C: i32, batch: usize, step: i32, next: i32): void {
   const I = field(layer(cfg, l), L_IN);
-  updateRows(cfg, l, m, part(I, c, C), part(I, c + 1, C), c == 0);
+  updateRows(cfg, l, m, part(I, c, C), part(I, c + 1, C), c == 0, batch, step, next);
 }
 
 // @ts-ignore: decorator
