@@ -140,3 +140,29 @@ test('bold digits that fill much of the picture beside the page edge are not ref
   t.diagnostic(`ink found on the digits in ${onDigits} of 20`);
   assert.ok(onDigits >= 14, `ink found on the digits in only ${onDigits} of 20`);
 });
+
+test("what is left of a page's edge beside a digit, fainter than the writing, is no mark", () => {
+  // A dark 5 on light paper, and along the left side a grey strip (the table beyond the page) over
+  // 40% of the height, too short to be taken for the page's edge by its length alone.
+  const n = [...mnist.labels].indexOf(5);
+  const [w, h, k, left, top] = [300, 260, 7, 30, 40];
+  const data = new Uint8Array(w * h * 4).fill(255);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const digitX = Math.floor((x - left) / k);
+      const digitY = Math.floor((y - top) / k);
+      const inDigit = digitX >= 0 && digitX < 28 && digitY >= 0 && digitY < 28;
+      let grey = 232;
+      if (x < 12 && y > 0.3 * h && y < 0.7 * h) grey = 180;
+      if (inDigit) grey = Math.min(grey, 232 - Math.round((200 * digitAt(n)[digitY * 28 + digitX]) / 255));
+      data.fill(grey, 4 * (y * w + x), 4 * (y * w + x) + 3);
+    }
+  }
+  const { ink, w: iw, h: ih } = workingInk({ width: w, height: h, data }, { name: 'edge' });
+  let leftInk = 0;
+  for (let y = 0; y < ih; y++) for (let x = 0; x < Math.round((12 * iw) / w); x++) leftInk += ink[y * iw + x];
+  assert.equal(leftInk, 0, 'the grey strip at the side is paper');
+  const network = loadModel(join(packageRoot(), 'models/default.json')).network;
+  const answer = answerDigit(network, toMnistInput({ width: w, height: h, data }, { name: 'edge' }));
+  assert.equal(answer.digit, 5);
+});

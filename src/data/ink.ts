@@ -16,14 +16,15 @@
  *  5. faint values (under 4σ, and at least 5% of the core level, 12% in photos) are cut
  *     with a soft threshold, (u − t)/(1 − t), that keeps edges anti-aliased;
  *  6. the paper's own marks go: ruled or squared lines (thin bands across
- *     the whole picture) and the page's edge (a blob lying along a side);
+ *     the whole picture), the page's edge (a blob lying along a side), and
+ *     faint marks at a side that never get as dark as the writing;
  *  7. specks (8-connected blobs with under 5% of the largest blob's ink)
  *     are removed, so dust and JPEG noise cannot stretch the bounding box.
  * Pure arithmetic, browser-safe.
  */
 import { DigitNetError } from '../errors.js';
 import { background, paperLevel } from './background.js';
-import { labelComponents } from './components.js';
+import { labelComponents, type PixelBox } from './components.js';
 import { pageEdges, removeRuledLines } from './paper-marks.js';
 
 /** Which way round the picture is: dark ink on light paper, light on dark, or decide from the picture. */
@@ -38,6 +39,8 @@ const MAX_NOISE_FLOOR = 64;
 const MIN_THRESHOLD = 0.05;
 const MIN_THRESHOLD_PHOTO = 0.12;
 const SPECK_FRACTION = 0.05;
+/** A mark at a side of the picture whose darkest pixel stays under this share of the darkest mark's is paper, not ink. */
+const FAINT_SIDE = 0.6;
 /** The smallest mark that can be (part of) a digit, as a fraction of the picture's shorter side. */
 const MIN_MARK_FRACTION = 0.02;
 /** The smallest digit, as a fraction of the picture's shorter side: its largest mark spans at least this much. */
@@ -346,10 +349,25 @@ function removeStrayMarks(ink: Float32Array, w: number, h: number): void {
   }
   // A page of dust alone holds no digit: some mark must be of a digit's size.
   const blank = widest < Math.max(3, MIN_DIGIT_FRACTION * Math.min(w, h));
-  const drop = Uint8Array.from(mass, (m, c) => Number(edges[c] || blank || m < SPECK_FRACTION * largest || extent(c) < minSide));
+  const faint = faintSideMarks(ink, label, count, boxes, w, h);
+  const drop = Uint8Array.from(mass, (m, c) => Number(edges[c] || faint[c] || blank || m < SPECK_FRACTION * largest || extent(c) < minSide));
   for (let p = 0; p < w * h; p++) {
     if (label[p] >= 0 && drop[label[p]]) ink[p] = 0;
   }
+}
+
+/**
+ * Marks at a side of the picture that never get dark where other marks do:
+ * what is left of a page's edge or a shadow beside a digit (the rest of it
+ * falls under the light model's paper). Writing is as dark as the darkest
+ * writing near it; a strip of table is not.
+ */
+function faintSideMarks(ink: Float32Array, label: Int32Array, count: number, boxes: PixelBox[], w: number, h: number): Uint8Array {
+  const peak = new Float32Array(count);
+  for (let p = 0; p < w * h; p++) if (label[p] >= 0 && ink[p] > peak[label[p]]) peak[label[p]] = ink[p];
+  const darkest = peak.reduce((a, b) => Math.max(a, b), 0);
+  const atSide = (b: PixelBox) => b.x === 0 || b.y === 0 || b.x + b.width === w || b.y + b.height === h;
+  return Uint8Array.from(peak, (v, c) => Number(v < FAINT_SIDE * darkest && atSide(boxes[c])));
 }
 
 function median(values: Float32Array): number {
