@@ -12,6 +12,7 @@ import { toMnistInput, workingInk } from '../src/data/image.js';
 import { loadModel } from '../src/io/model-file.js';
 import { packageRoot } from '../src/paths.js';
 import { answerDigit } from '../src/read/answer.js';
+import { readPicture } from '../src/read/read-picture.js';
 import type { RasterImage } from '../src/data/raster.js';
 import { loadMnist } from '../src/data/mnist.js';
 import { DigitNetError } from '../src/errors.js';
@@ -165,4 +166,30 @@ test("what is left of a page's edge beside a digit, fainter than the writing, is
   const network = loadModel(join(packageRoot(), 'models/default.json')).network;
   const answer = answerDigit(network, toMnistInput({ width: w, height: h, data }, { name: 'edge' }));
   assert.equal(answer.digit, 5);
+});
+
+test('a faint ruled line that runs from the left edge into the digit and stops there is paper, not a second digit', () => {
+  // The light model can lose a faint line's pixels beyond a digit near the right side; what is left
+  // runs from the left edge into the digit. A dark 3, and such a line through its middle.
+  const n = [...mnist.labels].indexOf(3);
+  const [w, h, k, left, top] = [320, 220, 6, 170, 30];
+  const digitTop = top + 4 * k;
+  const line = top + 14 * k;
+  const data = new Uint8Array(w * h * 4).fill(255);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const dx = Math.floor((x - left) / k);
+      const dy = Math.floor((y - top) / k);
+      const v = dx >= 0 && dx < 28 && dy >= 0 && dy < 28 ? digitAt(n)[dy * 28 + dx] : 0;
+      let grey = 240 - Math.round((210 * v) / 255);
+      if (y >= line && y < line + 2 && x < left + 14 * k) grey = Math.min(grey, 215);
+      data.fill(grey, 4 * (y * w + x), 4 * (y * w + x) + 3);
+    }
+  }
+  assert.ok(digitTop < line);
+  const picture = { width: w, height: h, data };
+  const network = loadModel(join(packageRoot(), 'models/default.json')).network;
+  const reading = readPicture(network, picture, { name: 'ruled' });
+  assert.equal(reading.touching.length, 0, 'no touching digits');
+  assert.equal(reading.text, '3');
 });

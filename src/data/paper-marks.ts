@@ -3,7 +3,8 @@
  * (values 0..1, row-major w×h) in place:
  * - ruled and squared lines: thin bands (at most 2% of the picture, or 2
  *   pixels) that cross the whole picture, edge to edge, holding ink along at
- *   least 60% of it (a faint margin line comes out broken). Where a stroke of the digit crosses a line (ink
+ *   least 60% of it (a faint margin line comes out broken); or faint ones
+ *   that run from one edge into the writing and fade out beyond it. Where a stroke of the digit crosses a line (ink
  *   just above and just below it) the band's pixels stay, so the stroke is
  *   not cut.
  * - the page's edge: a blob lying along a side of the picture (touching at
@@ -17,20 +18,28 @@ const LINE_COVERAGE = 0.6;
 /** A line that holds ink along this share of its length may be part of a ruled line. */
 const LINE_SEED = 0.35;
 const LINE_THICKNESS = 0.02;
+/** A line that reaches one edge only must be fainter than this (ink scaled to the stroke core, 1). */
+const LINE_FAINT = 0.5;
 const EDGE_CONTACT = 0.5;
 const EDGE_STRIP = 0.03;
 
 /** Ruled and squared lines out of the ink map, in place. */
 export function removeRuledLines(ink: Float32Array, w: number, h: number): void {
-  // Rows, then columns through the transposed view.
-  removeLines(ink, w, h, (x, y) => y * w + x);
-  removeLines(ink, h, w, (x, y) => x * w + y);
+  // Rows, then columns through the transposed view; lines across the whole picture first, so that
+  // their rims cannot join a faint stub's band and make it too thick.
+  for (const reach of ['both ends', 'one end, faint'] as const) {
+    removeLines(ink, w, h, reach, (x, y) => y * w + x);
+    removeLines(ink, h, w, reach, (x, y) => x * w + y);
+  }
 }
 
+/** How a line must reach the picture's ends: both, or one only when it is faint (crossesAll). */
+type Reach = 'both ends' | 'one end, faint';
+
 /** Lines along the first axis (length `len`, `across` of them), pixels addressed through `at`. */
-function removeLines(ink: Float32Array, len: number, across: number, at: (i: number, j: number) => number): void {
+function removeLines(ink: Float32Array, len: number, across: number, reach: Reach, at: (i: number, j: number) => number): void {
   const edge = Math.max(1, Math.ceil(0.03 * len));
-  // A candidate line holds some ink and reaches both ends: a digit's stroke lying beside a ruled line does not.
+  // A candidate line holds some ink and reaches both ends (or one): a digit's stroke lying beside a ruled line does not.
   const candidate = new Uint8Array(across);
   for (let j = 0; j < across; j++) {
     let covered = 0;
@@ -43,7 +52,8 @@ function removeLines(ink: Float32Array, len: number, across: number, at: (i: num
         last = i;
       }
     }
-    candidate[j] = Number(covered >= LINE_SEED * len && first < edge && last >= len - edge);
+    const reached = reach === 'both ends' ? first < edge && last >= len - edge : first < edge || last >= len - edge;
+    candidate[j] = Number(covered >= LINE_SEED * len && reached);
   }
   const thin = Math.max(2, Math.round(LINE_THICKNESS * across));
   for (let j = 0; j < across; ) {
@@ -54,25 +64,35 @@ function removeLines(ink: Float32Array, len: number, across: number, at: (i: num
     // A band of neighbouring lines that each carry some of it: a faint or broken line, a little tilted.
     let end = j;
     while (end + 1 < across && candidate[end + 1]) end++;
-    if (end - j + 1 <= thin && crossesAll(ink, len, j, end, edge, at)) eraseBand(ink, len, across, j, end, at);
+    if (end - j + 1 <= thin && crossesAll(ink, len, j, end, edge, reach, at)) eraseBand(ink, len, across, j, end, at);
     j = end + 1;
   }
 }
 
-/** Whether lines j0..j1 together hold ink along LINE_COVERAGE of their length, from edge to edge. */
-function crossesAll(ink: Float32Array, len: number, j0: number, j1: number, edge: number, at: (i: number, j: number) => number): boolean {
-  let covered = 0;
+/**
+ * Whether lines j0..j1 together hold ink along LINE_COVERAGE of their
+ * length, from edge to edge; or from one edge when the band is faint (its
+ * median darkness under LINE_FAINT): a ruled line that fades out beyond the
+ * writing, where the light model takes its faint pixels for paper. A
+ * writer's stroke is as dark as the writing.
+ */
+function crossesAll(ink: Float32Array, len: number, j0: number, j1: number, edge: number, reach: Reach, at: (i: number, j: number) => number): boolean {
+  const darkness: number[] = [];
   let first = len;
   let last = -1;
   for (let i = 0; i < len; i++) {
-    let any = false;
-    for (let j = j0; j <= j1 && !any; j++) any = ink[at(i, j)] > 0;
-    if (!any) continue;
-    covered++;
+    let v = 0;
+    for (let j = j0; j <= j1; j++) v = Math.max(v, ink[at(i, j)]);
+    if (v === 0) continue;
+    darkness.push(v);
     first = Math.min(first, i);
     last = i;
   }
-  return covered >= LINE_COVERAGE * len && first < edge && last >= len - edge;
+  if (darkness.length < LINE_COVERAGE * len) return false;
+  if (first < edge && last >= len - edge) return true;
+  if (reach === 'both ends') return false;
+  darkness.sort((a, b) => a - b);
+  return (first < edge || last >= len - edge) && darkness[darkness.length >> 1] < LINE_FAINT;
 }
 
 /** Zero lines j0..j1 except where ink continues on both sides of the band (a stroke crossing it). */
