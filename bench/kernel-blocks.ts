@@ -3,10 +3,10 @@
  * before it is timed (validate first, then time, as llm.c's dev kernels do).
  *
  * The wasm products (src/kernels/wasm/assembly/matmul.ts) take a layer's
- * outputs in blocks of 1 to 8 f32x4 vectors, 4 to 32 outputs, held in
- * registers while the inputs stream past: full blocks of 8, then one block of
- * what is left. A hidden layer of 4V outputs runs block width V alone; one of
- * 32 + 4V runs a full block and then width V. `blockShapes` lists a network
+ * outputs in blocks of f32x4 vectors held in registers while the inputs
+ * stream past: full blocks (6 vectors in the forward pass, 8 in the update),
+ * then one block of what is left. A hidden layer of 4V outputs (V = 1…8) and
+ * one of 32 + 4V between them run every block width of both. `blockShapes` lists a network
  * for each, and `checkAgainstReference` trains the same mini-batches on both
  * kernel sets and measures how far apart they end.
  *

@@ -1,21 +1,23 @@
 /**
- * The lazy update of layer 0 (kernels/wasm/assembly/update.ts): with L2 or
- * momentum, a row of W whose pixel no image of a batch lights takes its
- * steps later, all at once, and a lit row takes its whole step in one visit.
+ * The row-wise update of layer 0 (kernels/wasm/assembly/update.ts): a row of
+ * W that the batch's images light takes its whole step in one visit, every
+ * lighting example's gradient in turn, and with L2 or momentum a row whose
+ * pixel no image of a batch lights takes its steps later, all at once.
  * Neither may change a bit: after training, the weights, velocities,
- * predictions and costs must be exactly the eager update's, on 1 and 3
- * threads, for every update rule, with short last batches, several train
- * calls, a new η and new images between calls, and pixels that light up
- * again after being dark for many batches. Then: plain SGD has no lazy
- * state, and a tampered step count shows that these comparisons would catch
- * a catch-up that took the wrong number of steps.
+ * predictions and costs must be exactly the example-wise update's, on 1 and
+ * 3 threads, for every update rule (plain SGD included), with short last
+ * batches, several train calls, a new η and new images between calls, and
+ * pixels that light up again after being dark for many batches. Then: the
+ * engine gives layer 0 the row-wise state exactly when asked, or by default
+ * where it pays, and a tampered step count shows that these comparisons
+ * would catch a catch-up that took the wrong number of steps.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Dataset } from '../src/data/dataset.js';
 import { loadMnist } from '../src/data/mnist.js';
 import type { UpdateOptions } from '../src/kernels/types.js';
-import { WasmEngine } from '../src/kernels/wasm/engine.js';
+import { ROW_WISE_MIN_OUTPUTS, rowWiseByDefault, WasmEngine } from '../src/kernels/wasm/engine.js';
 import { compileKernels } from '../src/kernels/wasm/load.js';
 import { readKernelsFile } from '../src/kernels/wasm/node-file.js';
 import { nodeThreadHost, readThreadedKernelsFile } from '../src/kernels/wasm/node-threads.js';
@@ -90,14 +92,15 @@ function patchyDataset(seed: number, classes: number): Dataset {
   return { images: patchyImages(seed, [SIDE * 9 + 6, 150]), labels, count: COUNT, inputSize: SIDE * SIDE, classes };
 }
 
-function createEngine(threads: number, lazy: boolean, net: Network, data: Dataset, options: UpdateOptions): WasmEngine {
+/** `rowWise`: the engine option (undefined: the engine's default). */
+function createEngine(threads: number, rowWise: boolean | undefined, net: Network, data: Dataset, options: UpdateOptions): WasmEngine {
   const runner = threads === 1 ? single : new ThreadTeam(team, threads, nodeThreadHost);
-  return new WasmEngine(runner, net, data, options, { lazy });
+  return new WasmEngine(runner, net, data, options, { rowWise });
 }
 
-/** Every lazy row is current after a train call, and the next call counts its steps from 0. */
+/** Every row is current after a train call, and the next call counts its steps from 0. */
 function assertFlushed(engine: WasmEngine, when: string): void {
-  const steps = engine.lazySteps();
+  const steps = engine.rowSteps();
   if (steps) assert.ok(steps.every((s) => s === 0), `${when}: a row of layer 0 was left behind`);
 }
 
@@ -130,12 +133,13 @@ function readBack(engine: WasmEngine, paramCount: number, validation: Dataset) {
   return { params, velocity, predictions, cost };
 }
 
-/** Train a fresh network (seed 1) on `threads` threads, lazily or not. */
-function run(threads: number, lazy: boolean, shape: Shape, data: Dataset, validation: Dataset, options: UpdateOptions) {
+/** Train a fresh network (seed 1) on `threads` threads, layer 0 row-wise or example-wise (undefined: the default). */
+function run(threads: number, rowWise: boolean | undefined, shape: Shape, data: Dataset, validation: Dataset, options: UpdateOptions) {
   const net = Network.create({ sizes: shape.sizes, activations: shape.activations, cost: shape.cost }, new Random(1));
-  const engine = createEngine(threads, lazy, net, data, options);
+  const engine = createEngine(threads, rowWise, net, data, options);
   try {
-    assert.equal(engine.lazySteps() !== null, lazy && (options.momentum > 0 || options.l2PerExample > 0), 'lazy exactly when asked and there is a dense pass');
+    const want = rowWise ?? rowWiseByDefault(shape.sizes, options);
+    assert.equal(engine.rowSteps() !== null, want, `layer 0 ${want ? 'row-wise' : 'example-wise'}`);
     return train(engine, net.params.length, options.eta, validation);
   } finally {
     engine.dispose();
@@ -159,70 +163,112 @@ function assertSame(got: Result, want: Result, what: string): void {
   assert.ok(Object.is(got.cost, want.cost), `${what}: cost ${got.cost} ≠ ${want.cost}`);
 }
 
-describe('the lazy update gives exactly the eager numbers', () => {
+/** A layer 0 wide enough for plain SGD to go row-wise by default: 65 vectors, ten blocks of 6 and one of 5. */
+const WIDE: Shape = { sizes: [100, ROW_WISE_MIN_OUTPUTS + 4, 10], activations: ['relu', 'softmax'], cost: 'log-likelihood' };
+
+describe('the row-wise update gives exactly the example-wise numbers', () => {
   for (const [s, shape] of SHAPES.entries()) {
     for (const [ruleName, rule] of Object.entries(RULES)) {
       for (const batchSize of [7, 20]) {
-        test(`[${shape.sizes.join(', ')}], ${ruleName}, batch ${batchSize}: lazy on 1 and 3 threads against eager`, () => {
+        test(`[${shape.sizes.join(', ')}], ${ruleName}, batch ${batchSize}: row-wise on 1 and 3 threads against example-wise`, () => {
           const classes = shape.sizes[shape.sizes.length - 1];
           const data = patchyDataset(10 + s, classes);
           const validation = patchyDataset(50 + s, classes);
           const options: UpdateOptions = { batchSize, eta: 0.2, ...rule };
           const want = run(1, false, shape, data, validation, options);
-          assertSame(run(1, true, shape, data, validation, options), want, 'lazy, 1 thread');
-          assertSame(run(3, true, shape, data, validation, options), want, 'lazy, 3 threads');
+          assertSame(run(1, true, shape, data, validation, options), want, 'row-wise, 1 thread');
+          assertSame(run(3, true, shape, data, validation, options), want, 'row-wise, 3 threads');
         });
       }
     }
   }
 
+  for (const ruleName of ['plain SGD', 'Nesterov + L2']) {
+    test(`[${WIDE.sizes.join(', ')}], ${ruleName}, batch 20: the default (row-wise) on 1 and 3 threads against example-wise`, () => {
+      const data = patchyDataset(20, 10);
+      const validation = patchyDataset(60, 10);
+      const options: UpdateOptions = { batchSize: 20, eta: 0.1, ...RULES[ruleName] };
+      const want = run(1, false, WIDE, data, validation, options);
+      assertSame(run(1, undefined, WIDE, data, validation, options), want, 'default, 1 thread');
+      assertSame(run(3, undefined, WIDE, data, validation, options), want, 'default, 3 threads');
+    });
+  }
+
+  test('plain SGD on rows of 1 to 7 vectors (each block width of its step: 1 to 6, and 6 + 1)', () => {
+    const data = patchyDataset(5, 3);
+    const options: UpdateOptions = { batchSize: 7, eta: 0.2, ...RULES['plain SGD'] };
+    for (let vectors = 1; vectors <= 7; vectors++) {
+      const shape: Shape = { sizes: [100, 4 * vectors - 1, 3], activations: ['sigmoid', 'softmax'], cost: 'log-likelihood' };
+      const want = run(1, false, shape, data, data, options);
+      assertSame(run(1, true, shape, data, data, options), want, `${4 * vectors - 1} outputs, 1 thread`);
+      assertSame(run(3, true, shape, data, data, options), want, `${4 * vectors - 1} outputs, 3 threads`);
+    }
+  });
+
   test('batches of 1 and 2 (smaller than the thread count)', () => {
     const shape = SHAPES[0];
     const data = patchyDataset(3, 10);
     for (const batchSize of [1, 2]) {
-      const options: UpdateOptions = { batchSize, eta: 0.05, ...RULES['Nesterov + L2'] };
-      const want = run(1, false, shape, data, data, options);
-      assertSame(run(1, true, shape, data, data, options), want, `batch ${batchSize}, 1 thread`);
-      assertSame(run(3, true, shape, data, data, options), want, `batch ${batchSize}, 3 threads`);
-    }
-  });
-});
-
-describe('the lazy update on MNIST', () => {
-  test('[784, 30, 10], the best preset\'s rule, 600 images in calls of 5 batches: lazy on 1 and 3 threads against eager', () => {
-    const { train: data, validation } = loadMnist({ trainSize: 600 });
-    const order = Uint32Array.from({ length: data.count }, (_, p) => (p * 13 + 5) % data.count);
-    const options: UpdateOptions = { batchSize: 20, eta: 0.05, l2PerExample: 5 / 50_000, momentum: 0.9, nesterov: true };
-    const results = [];
-    for (const [threads, lazy] of [[1, false], [1, true], [3, true]] as const) {
-      const net = Network.create({ sizes: [784, 30, 10], activations: ['relu', 'softmax'], cost: 'log-likelihood' }, new Random(2), 'he');
-      const engine = createEngine(threads, lazy, net, data, options);
-      try {
-        for (let from = 0; from < data.count; from += 100) engine.trainBatches(order, from, Math.min(data.count, from + 100));
-        assertFlushed(engine, 'after the epoch');
-        results.push(readBack(engine, net.params.length, validation));
-      } finally {
-        engine.dispose();
+      for (const ruleName of ['plain SGD', 'Nesterov + L2']) {
+        const options: UpdateOptions = { batchSize, eta: 0.05, ...RULES[ruleName] };
+        const want = run(1, false, shape, data, data, options);
+        assertSame(run(1, true, shape, data, data, options), want, `${ruleName}, batch ${batchSize}, 1 thread`);
+        assertSame(run(3, true, shape, data, data, options), want, `${ruleName}, batch ${batchSize}, 3 threads`);
       }
     }
-    assertSame(results[1], results[0], 'lazy, 1 thread');
-    assertSame(results[2], results[0], 'lazy, 3 threads');
   });
 });
 
-describe('the lazy path is the one taken', () => {
-  test('plain SGD, or lazy: false, has no lazy state; L2 or momentum has', () => {
-    const net = Network.create({ sizes: SHAPES[0].sizes, activations: SHAPES[0].activations, cost: SHAPES[0].cost }, new Random(1));
-    const data = patchyDataset(1, 10);
-    const states = Object.entries(RULES).map(([name, rule]) => {
-      const engine = createEngine(1, true, net, data, { batchSize: 7, eta: 0.1, ...rule });
-      const eager = createEngine(1, false, net, data, { batchSize: 7, eta: 0.1, ...rule });
-      const state = [name, engine.lazySteps() !== null, eager.lazySteps() !== null];
-      engine.dispose();
-      eager.dispose();
-      return state;
+describe('the row-wise update on MNIST', () => {
+  const rules: [name: string, rule: Omit<UpdateOptions, 'batchSize' | 'eta'>][] = [
+    ['the best preset\'s rule', { l2PerExample: 5 / 50_000, momentum: 0.9, nesterov: true }],
+    ['plain SGD', RULES['plain SGD']],
+  ];
+  for (const [ruleName, rule] of rules) {
+    test(`[784, 30, 10], ${ruleName}, 600 images in calls of 5 batches: row-wise on 1 and 3 threads against example-wise`, () => {
+      mnistAgainstExampleWise({ batchSize: 20, eta: 0.05, ...rule });
     });
-    assert.deepEqual(states, Object.keys(RULES).map((name) => [name, name !== 'plain SGD', false]));
+  }
+});
+
+/** 600 MNIST images in calls of 5 batches of 20: row-wise on 1 and 3 threads against example-wise. */
+function mnistAgainstExampleWise(options: UpdateOptions): void {
+  const { train: data, validation } = loadMnist({ trainSize: 600 });
+  const order = Uint32Array.from({ length: data.count }, (_, p) => (p * 13 + 5) % data.count);
+  const results = [];
+  for (const [threads, rowWise] of [[1, false], [1, true], [3, true]] as const) {
+    const net = Network.create({ sizes: [784, 30, 10], activations: ['relu', 'softmax'], cost: 'log-likelihood' }, new Random(2), 'he');
+    const engine = createEngine(threads, rowWise, net, data, options);
+    try {
+      for (let from = 0; from < data.count; from += 100) engine.trainBatches(order, from, Math.min(data.count, from + 100));
+      assertFlushed(engine, 'after the epoch');
+      results.push(readBack(engine, net.params.length, validation));
+    } finally {
+      engine.dispose();
+    }
+  }
+  assertSame(results[1], results[0], 'row-wise, 1 thread');
+  assertSame(results[2], results[0], 'row-wise, 3 threads');
+}
+
+describe('the row-wise path is the one taken', () => {
+  test('row-wise state exactly when asked; by default with L2 or momentum, and with plain SGD from ROW_WISE_MIN_OUTPUTS outputs', () => {
+    const data = patchyDataset(1, 10);
+    const hasState = (shape: Shape, rowWise: boolean | undefined, rule: Omit<UpdateOptions, 'batchSize' | 'eta'>): boolean => {
+      const net = Network.create({ sizes: shape.sizes, activations: shape.activations, cost: shape.cost }, new Random(1));
+      const engine = createEngine(1, rowWise, net, data, { batchSize: 7, eta: 0.1, ...rule });
+      const state = engine.rowSteps() !== null;
+      engine.dispose();
+      return state;
+    };
+    const narrow = { ...WIDE, sizes: [100, ROW_WISE_MIN_OUTPUTS - 4, 10] };
+    const states = Object.entries(RULES).map(([name, rule]) => [
+      name,
+      [true, false, undefined].map((rowWise) => hasState(SHAPES[0], rowWise, rule)),
+      [narrow, WIDE].map((shape) => hasState(shape, undefined, rule)),
+    ]);
+    const plain = (name: string) => name === 'plain SGD';
+    assert.deepEqual(states, Object.keys(RULES).map((name) => [name, [true, false, !plain(name)], [!plain(name), true]]));
   });
 
   test('a row told it is one step ahead takes one step too few: the weights from that pixel, and only they, differ', () => {
@@ -232,13 +278,13 @@ describe('the lazy path is the one taken', () => {
     const options: UpdateOptions = { batchSize: 7, eta: 0.2, ...RULES['Nesterov + L2'] };
     const dark = 2; // a pixel of the outer ring that no image lights
     assert.ok(Array.from({ length: COUNT }, (_, n) => data.images[n * I + dark]).every((b) => b === 0));
-    const results = [false, true].map((lazy) => {
+    const results = [false, true].map((rowWise) => {
       const net = Network.create({ sizes: shape.sizes, activations: shape.activations, cost: shape.cost }, new Random(1));
-      const engine = createEngine(1, lazy, net, data, options);
+      const engine = createEngine(1, rowWise, net, data, options);
       try {
         engine.trainBatches(ORDER, 0, 70);
         // Tampered: row `dark` of layer 0 counts as having taken this call's first step already.
-        if (lazy) engine.lazySteps()![dark] = 1;
+        if (rowWise) engine.rowSteps()![dark] = 1;
         engine.trainBatches(ORDER, 70, 140);
         return readBack(engine, net.params.length, data);
       } finally {
@@ -246,8 +292,8 @@ describe('the lazy path is the one taken', () => {
       }
     });
     for (const key of ['params', 'velocity'] as const) {
-      const [eager, lazy] = results.map((r) => r[key]);
-      const differing = Array.from(eager, (x, i) => (Object.is(x, lazy[i]) ? -1 : i)).filter((i) => i >= 0);
+      const [exampleWise, rowWise] = results.map((r) => r[key]);
+      const differing = Array.from(exampleWise, (x, i) => (Object.is(x, rowWise[i]) ? -1 : i)).filter((i) => i >= 0);
       const fromDark = Array.from({ length: O }, (_, j) => j * I + dark);
       assert.deepEqual(differing, fromDark, `${key}: exactly the ${O} weights from pixel ${dark} differ`);
     }

@@ -34,13 +34,14 @@ export const H_LEAKY_SLOPE = 9;
 /** 256 float32: the input value of each pixel byte, byte/255 (a table: a float division per pixel costs more). */
 export const H_PIXEL_VALUES = 10;
 /**
- * The lazy update of layer 0 (assembly/update.ts), or 0 for the eager one:
- * I int32 (how many of this train call's steps each row of W has taken),
- * I bytes of row marks (padded to 16), then per row room for B (δ row
- * offset, s·x) pairs, the batch's examples that light that pixel. Set only
- * with L2 or momentum: plain SGD has no dense pass to put off.
+ * The row-wise update of layer 0 (assembly/update.ts), or 0 for the
+ * example-wise one: I int32 (how many of this train call's steps each row of
+ * W has taken), I int32 (how many of the batch's examples light each row),
+ * I bytes of row marks (padded to 16), then per row room for B δ row
+ * offsets (int32) and B values s·x (f32), the batch's examples that light
+ * that pixel. Plain SGD uses only the counts and the entries.
  */
-export const H_LAZY = 11;
+export const H_ROW_WISE = 11;
 export const HEADER_WORDS = 16;
 
 // Layer descriptor words (layer l's block starts at word HEADER_WORDS + l·LAYER_WORDS).

@@ -42,10 +42,10 @@ export interface MemoryPlan {
   images: number;
   /** The threads' control block (abi.ts, C_*), or 0 when there is none. */
   control: number;
-  /** Layer 0's lazy-update state (abi.ts, H_LAZY): I int32 step counts, I bytes of marks, I×B entries; 0 when the update is eager. */
-  lazy: number;
+  /** Layer 0's row-wise update state (abi.ts, H_ROW_WISE): I int32 step counts, I int32 entry counts, I bytes of marks, I×B entries; 0 when the update is example-wise. */
+  rowWise: number;
   /** Its size in bytes. */
-  lazyBytes: number;
+  rowWiseBytes: number;
   /** The first byte after all of it. */
   end: number;
 }
@@ -55,7 +55,7 @@ export const padTo4 = (n: number): number => Math.ceil(n / 4) * 4;
 /** `n` rounded up to a multiple of 16 bytes (v128 loads and stores). */
 export const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
-/** `controlBytes`: room for the threads' control block (threaded.ts), if any; `lazy`: room for layer 0's lazy update. */
+/** `controlBytes`: room for the threads' control block (threaded.ts), if any; `rowWise`: room for layer 0's row-wise update. */
 export function planMemory(
   base: number,
   sizes: readonly number[],
@@ -64,7 +64,7 @@ export function planMemory(
   trainCount: number,
   orderCapacity: number,
   controlBytes = 0,
-  lazy = false,
+  rowWise = false,
 ): MemoryPlan {
   let next = align16(base);
   const take = (bytes: number, alignment = 16): number => {
@@ -101,8 +101,8 @@ export function planMemory(
   const labels = take(trainCount);
   const images = take(trainCount * sizes[0]);
   const control = controlBytes > 0 ? take(controlBytes, line) : 0;
-  // Per pixel: its step count (i32), its mark (a byte), and room for the batch's examples that light it (offset, value).
-  const lazyBytes = lazy ? sizes[0] * 4 + align16(sizes[0]) + sizes[0] * rows * 8 : 0;
-  const lazyAt = lazy ? take(lazyBytes) : 0;
-  return { config, pixelValues, layers, order, orderCapacity, labels, images, control, lazy: lazyAt, lazyBytes, end: next };
+  // Per pixel: its step count and entry count (i32), its mark (a byte), and room for the batch's examples that light it (offset, value).
+  const rowWiseBytes = rowWise ? sizes[0] * 8 + align16(sizes[0]) + sizes[0] * rows * 8 : 0;
+  const rowWiseAt = rowWise ? take(rowWiseBytes) : 0;
+  return { config, pixelValues, layers, order, orderCapacity, labels, images, control, rowWise: rowWiseAt, rowWiseBytes, end: next };
 }

@@ -34,7 +34,7 @@ export function train(cfg: usize, order: usize, count: i32): void {
       forwardRow(cfg, r, images + n * imageBytes);
       backwardRow(cfg, r, load<u8>(labels + n));
     }
-    // The update looks ahead at the next batch's images (update.ts, lazy rows).
+    // The update looks ahead at the next batch's images (update.ts: rows whose steps are put off).
     update(cfg, m, order + (<usize>start << 2), step, min(B, count - start - m));
   }
 }

@@ -15,9 +15,9 @@
  *   2. the update — by weight rows: each layer's W is cut into 4·T chunks of
  *      whole rows (inputs), contiguous in memory and taken by ticket too;
  *      a chunk's share of each example's input list is one run of it, and
- *      its rows' lazy catch-up (update.ts) is its own: no other chunk
- *      touches those rows, and the barrier after the call's last update
- *      finds every row current.
+ *      in layer 0's row-wise update (update.ts) its rows' buckets, steps
+ *      and catch-up are its own: no other chunk touches those rows, and the
+ *      barrier after the call's last update finds every row current.
  * (Splitting by output unit instead — the first layer's forward pass and
  * the update by columns, the rest by rows, three barriers — keeps each
  * thread's columns of W in its own cache, but was slower in a head-to-head
@@ -150,8 +150,9 @@ function evaluateShare(ctl: usize, t: i32): void {
 
 /**
  * Chunk c of C of layer l's update: its weight rows, and the biases with
- * chunk 0 (a layer with fewer than C inputs has empty chunks). A lazy row's
- * catch-up, the last step's included, is done by the chunk that holds it.
+ * chunk 0 (a layer with fewer than C inputs has empty chunks). A row whose
+ * steps were put off (update.ts) catches up in the chunk that holds it, at
+ * the call's last step too.
  */
 function updateChunk(cfg: usize, m: i32, l: i32, c: i32, C: i32, batch: usize, step: i32, next: i32): void {
   const I = field(layer(cfg, l), L_IN);

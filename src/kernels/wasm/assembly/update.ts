@@ -9,28 +9,37 @@
  *                then W ← W + V (Nesterov: W + (1 + μ)V)
  * which is the rule of UpdateOptions (types.ts), since −ηg = V_new − μV_old.
  *
- * Layer 0 can take that dense pass lazily (H_LAZY). Its inputs are pixels,
- * and the forward pass reads row k of W only for an image whose pixel k is
- * nonzero: about 45% of the rows are read by no image of a batch of 20. Such
- * a row's step is the same gradient-free f32 arithmetic every time, so it
- * may wait: when the row is next needed, it takes all the steps it missed
- * in one go, in registers, the very operations in the very order of the
- * eager update (WebAssembly never fuses a multiply and an add), so the bits
- * are the same. Each step's update brings current the rows this batch's
+ * That is how hidden layers take it (exampleWise): example by example, each
+ * listed input's row of W (or V) gets (s·x)·δ added, a load and a store of
+ * the row for every example that lists the input. Layer 0 may take it row
+ * by row instead (rowWise, when the engine gives it the state at
+ * H_ROW_WISE: always with L2 or momentum, with plain SGD on rows wide
+ * enough for it to pay, engine.ts): the batch's list entries are first
+ * sorted into one bucket per input (bucketRows), then each row that some
+ * image of the batch lights is loaded once, block by block in registers,
+ * takes its whole step there (momentum's first half, each example's
+ * gradient in example order, the second half) and is stored once. The very
+ * f32 operations in the very order of the example-wise update (WebAssembly
+ * never fuses a multiply and an add), so the bits are the same. With plain
+ * SGD that is all: a row no image lights takes no step. With L2 or momentum
+ * such a row (about 45% of them for a batch of 20 MNIST images) would take
+ * a gradient-free step, the same arithmetic every time, so it may wait:
+ * when the row is next needed, it takes all the steps it missed in one go,
+ * in registers. Each step's update brings current the rows this batch's
  * images light and those the next batch's images will read; at the last
  * batch of a train call every row, so nothing outside a call (the next
- * call's images, evaluation, reading the weights) sees a stale row. A lit
- * row takes its whole step in one visit, block by block in registers (the
- * momentum's first half, each example's gradient in example order, the
- * second half) rather than in three passes over W and V: again the same
- * operations per weight.
+ * call's images, evaluation, reading the weights) sees a stale row.
+ * (Hidden layers stay example-wise: the same buckets serve their lists, and
+ * the results were the same bits, but on the hidden layers of the presets
+ * and benchmarks, 10 to 100 outputs wide, it was 1 to 4% slower per epoch;
+ * only an 800-wide one, [784, 800, 800, 10], gained, 6%.)
  */
 import {
-  H_BATCH, H_DECAY, H_ETA, H_IMAGES, H_LAYERS, H_LAZY, H_MOMENTUM, H_NESTEROV, H_PIXEL_VALUES,
+  H_BATCH, H_DECAY, H_ETA, H_IMAGES, H_LAYERS, H_MOMENTUM, H_NESTEROV, H_ROW_WISE,
   L_B, L_DELTA, L_IN, L_LIST_COUNT, L_LIST_ROW, L_LIST_VALUE, L_OUT_PADDED, L_VB, L_VW, L_W,
 } from "../abi";
 import { field, header, headerF32, layer, pointer } from "./config";
-import { addOuterRow } from "./matmul";
+import { addOuterRow, affineBlock } from "./matmul";
 
 /**
  * Apply step `step` (counted from 0 within this train call) for the batch of
@@ -48,17 +57,18 @@ export function update(cfg: usize, m: i32, batch: usize, step: i32, next: i32): 
  * W, one contiguous run of memory), and for its biases if `biases`. Every
  * weight gets the same operations in the same order whoever computes it, so
  * threads that split a layer's rows (threads.ts) give exactly the
- * one-thread result; a row's lazy catch-up is its own business too.
+ * one-thread result; in the row-wise update a row's bucket, step and
+ * catch-up depend on that row alone.
  */
 export function updateRows(cfg: usize, l: i32, m: i32, k0: i32, k1: i32, biases: bool, batch: usize, step: i32, next: i32): void {
   const ly = layer(cfg, l);
-  if (l == 0 && header(cfg, H_LAZY) != 0) lazyRows(cfg, ly, m, k0, k1, batch, step, next);
-  else eagerRows(cfg, ly, m, k0, k1);
+  if (l == 0 && header(cfg, H_ROW_WISE) != 0) rowWise(cfg, ly, m, k0, k1, batch, step, next);
+  else exampleWise(cfg, ly, m, k0, k1);
   if (biases) updateBiases(cfg, ly, m);
 }
 
-/** Rows k0 … k1−1 of the layer at `ly`, every one of them now. */
-function eagerRows(cfg: usize, ly: usize, m: i32, k0: i32, k1: i32): void {
+/** Rows k0 … k1−1 of the layer at `ly`, example by example, every one of them now. */
+function exampleWise(cfg: usize, ly: usize, m: i32, k0: i32, k1: i32): void {
   const eta = headerF32(cfg, H_ETA);
   const decay = headerF32(cfg, H_DECAY);
   const mu = headerF32(cfg, H_MOMENTUM);
@@ -98,102 +108,155 @@ function addGradient(ly: usize, T: usize, m: i32, k0: i32, k1: i32, s: f32): voi
   const counts = pointer(ly, L_LIST_COUNT);
   const d = pointer(ly, L_DELTA);
   const listBytes = <usize>I << 2;
-  const whole = k0 == 0 && k1 == I;
   for (let r = 0; r < m; r++) {
     const list = rows + <usize>r * listBytes;
     const n = load<i32>(counts + (<usize>r << 2));
-    // A list is in input order, so a share of the rows is one run of it.
-    const first = whole ? 0 : lowerBound(list, n, k0 * Op * 4);
-    const end = whole ? n : lowerBound(list, n, k1 * Op * 4);
+    const first = runStart(list, n, k0, I, <i32>rowBytes);
+    const end = runStart(list, n, k1, I, <i32>rowBytes);
     const at = <usize>first << 2;
     addOuterRow(T, Op, list + at, values + <usize>r * listBytes + at, end - first, d + <usize>r * rowBytes, s);
   }
 }
 
-/** Marks: this batch lights the row's pixel (then it takes the full step now); the next batch does (then it must be current). */
-const NOW: i32 = 1;
-const NEXT: i32 = 2;
+/** The rule of a row-wise step: the gradient alone (plainRow), or after L2's scaling, or inside momentum's halves (stepRow). */
+const PLAIN: i32 = 0;
+const L2: i32 = 1;
+const MOMENTUM: i32 = 2;
+const NESTEROV: i32 = 3;
 
 /**
- * Layer 0's rows k0 … k1−1, lazily. `steps[k]` says how many of this call's
- * steps row k has taken; before step s every row that batch s reads has
- * taken s (the previous step saw to it), so its full step needs no catch-up.
- * Rows that neither this batch nor the next reads wait (but not past the
- * call's last step, `next` = 0).
+ * Layer 0's rows k0 … k1−1, row by row. The state at H_ROW_WISE (abi.ts):
+ * `steps[k]` says how many of this call's steps row k has taken; before step
+ * s every row that batch s reads has taken s (the previous step saw to it),
+ * so its full step needs no catch-up. Rows that neither this batch nor the
+ * next reads wait (but not past the call's last step, `next` = 0). Plain
+ * SGD puts nothing off: `steps` and `marks` go unused, every count stays 0.
  */
-function lazyRows(cfg: usize, ly: usize, m: i32, k0: i32, k1: i32, batch: usize, step: i32, next: i32): void {
+function rowWise(cfg: usize, ly: usize, m: i32, k0: i32, k1: i32, batch: usize, step: i32, next: i32): void {
   const eta = headerF32(cfg, H_ETA);
   const decay = headerF32(cfg, H_DECAY);
   const mu = headerF32(cfg, H_MOMENTUM);
-  const nesterov = header(cfg, H_NESTEROV) != 0;
+  const rule = mu > 0 ? (header(cfg, H_NESTEROV) != 0 ? NESTEROV : MOMENTUM) : decay > 0 ? L2 : PLAIN;
   const I = field(ly, L_IN);
   const Op = field(ly, L_OUT_PADDED);
   const rowBytes = <usize>Op << 2;
-  const steps = <usize>header(cfg, H_LAZY);
-  const marks = steps + (<usize>I << 2);
+  const steps = <usize>header(cfg, H_ROW_WISE);
+  const counts = steps + (<usize>I << 2);
+  const marks = counts + (<usize>I << 2);
   const entries = marks + ((<usize>I + 15) & ~15);
-  const entryBytes = <usize>header(cfg, H_BATCH) << 3;
-  const images = <usize>header(cfg, H_IMAGES);
-  const pixelValues = <usize>header(cfg, H_PIXEL_VALUES);
-  markRows(images, batch, m, I, k0, k1, marks, NOW, true);
-  if (next > 0) markRows(images, batch + (<usize>m << 2), next, I, k0, k1, marks, NEXT, false);
+  const valuesAt = <usize>header(cfg, H_BATCH) << 2;
+  bucketRows(ly, m, k0, k1, -eta / <f32>m, counts, entries, valuesAt);
+  if (rule != PLAIN && next > 0) {
+    markRows(<usize>header(cfg, H_IMAGES), batch + (<usize>m << 2), next, I, k0, k1, marks);
+  }
   const W = pointer(ly, L_W);
   const VW = pointer(ly, L_VW);
   const d = pointer(ly, L_DELTA);
-  const s = -eta / <f32>m;
   const c = -eta * decay;
   const f: f32 = 1 - eta * decay;
-  const kv: f32 = nesterov ? 1 + mu : 1;
+  const kv: f32 = rule == NESTEROV ? 1 + mu : 1;
   for (let k = k0; k < k1; k++) {
-    const mark = <i32>load<u8>(marks + <usize>k);
+    const n = load<i32>(counts + (<usize>k << 2));
     const at = <usize>k * rowBytes;
-    if (mark & NOW) {
-      const list = entries + <usize>k * entryBytes;
-      const n = gatherRow(images, batch, m, I, k, pixelValues, s, <i32>rowBytes, list);
-      if (mu > 0 && nesterov) stepRow(W + at, VW + at, Op, list, n, d, mu, c, kv, f, 2);
-      else if (mu > 0) stepRow(W + at, VW + at, Op, list, n, d, mu, c, kv, f, 1);
-      else stepRow(W + at, VW + at, Op, list, n, d, mu, c, kv, f, 0);
-    } else if ((mark & NEXT) != 0 || next == 0) {
+    if (n > 0) {
+      // Row k's entries, and its count back to 0 for the next batch.
+      const rows = entries + <usize>k * (valuesAt << 1);
+      const values = rows + valuesAt;
+      store<i32>(counts + (<usize>k << 2), 0);
+      if (rule == PLAIN) plainRow(W + at, Op, rows, values, n, d);
+      else if (rule == L2) stepRow(W + at, VW + at, Op, rows, values, n, d, mu, c, kv, f, L2);
+      else if (rule == MOMENTUM) stepRow(W + at, VW + at, Op, rows, values, n, d, mu, c, kv, f, MOMENTUM);
+      else stepRow(W + at, VW + at, Op, rows, values, n, d, mu, c, kv, f, NESTEROV);
+    } else if (rule != PLAIN && (load<u8>(marks + <usize>k) != 0 || next == 0)) {
       const missed = step + 1 - load<i32>(steps + (<usize>k << 2));
-      if (mu > 0) replayMomentum(W + at, VW + at, Op, mu, c, kv, nesterov, missed);
-      else replayScale(W + at, Op, f, missed);
+      if (rule == L2) replayScale(W + at, Op, f, missed);
+      else replayMomentum(W + at, VW + at, Op, mu, c, kv, rule == NESTEROV, missed);
     } else continue;
     // After the call's last step every row is current, and the next call counts from 0.
-    store<i32>(steps + (<usize>k << 2), next == 0 ? 0 : step + 1);
+    if (rule != PLAIN) store<i32>(steps + (<usize>k << 2), next == 0 ? 0 : step + 1);
   }
 }
 
 /**
- * The examples of the batch whose pixel k is nonzero, in example order, as
- * (offset of their δ row, s·x) pairs at `list`: the entries of k in their
- * input lists (listPixels), gathered. Returns how many.
+ * The batch's list entries of inputs k0 … k1−1, sorted by input: example by
+ * example, in order, each entry (k, x) appends the offset of the example's
+ * δ row and s·x to row k's bucket (offsets at `entries` + k·2·valuesAt,
+ * values valuesAt bytes after them) and counts it in counts[k] (each 0 before).
  */
-function gatherRow(images: usize, batch: usize, m: i32, I: i32, k: i32, pixelValues: usize, s: f32, rowBytes: i32, list: usize): i32 {
-  let n: usize = 0;
+function bucketRows(ly: usize, m: i32, k0: i32, k1: i32, s: f32, counts: usize, entries: usize, valuesAt: usize): void {
+  const I = field(ly, L_IN);
+  const rowBytes = field(ly, L_OUT_PADDED) << 2;
+  const rows = pointer(ly, L_LIST_ROW);
+  const values = pointer(ly, L_LIST_VALUE);
+  const listCounts = pointer(ly, L_LIST_COUNT);
+  const listBytes = <usize>I << 2;
+  // The list holds k·rowBytes; k comes back by a multiply: k·rowBytes·⌈2³²/rowBytes⌉ = k·2³² + k·e with
+  // 0 ≤ e < rowBytes, and k·e < 2³² (since k·rowBytes is a wasm32 address), so the top 32 bits are k.
+  const inverse = ((<u64>1 << 32) + <u64>rowBytes - 1) / <u64>rowBytes;
   for (let r = 0; r < m; r++) {
-    // Written whatever the byte, kept only if it is nonzero: no branch to mispredict.
-    const byte = <usize>load<u8>(imageAt(images, batch, r, I) + <usize>k);
-    store<i32>(list + n, r * rowBytes);
-    store<f32>(list + n, s * load<f32>(pixelValues + (byte << 2)), 4);
-    n += select<usize>(8, 0, byte != 0);
+    const list = rows + <usize>r * listBytes;
+    const xs = values + <usize>r * listBytes;
+    const n = load<i32>(listCounts + (<usize>r << 2));
+    const end = <usize>runStart(list, n, k1, I, rowBytes) << 2;
+    const offset = r * rowBytes;
+    for (let t = <usize>runStart(list, n, k0, I, rowBytes) << 2; t < end; t += 4) {
+      const k = <usize>((<u64>load<u32>(list + t) * inverse) >> 32);
+      const count = counts + (k << 2);
+      const c = load<i32>(count);
+      const at = entries + k * (valuesAt << 1) + (<usize>c << 2);
+      store<i32>(at, offset);
+      store<f32>(at + valuesAt, s * load<f32>(xs + t));
+      store<i32>(count, c + 1);
+    }
   }
-  return <i32>(n >> 3);
 }
 
-/** Row k's whole step (rule 0: L2 alone, 1: momentum, 2: Nesterov), four vectors at a time, then one. */
-function stepRow(p: usize, v: usize, Op: i32, list: usize, n: i32, d: usize, mu: f32, c: f32, k: f32, f: f32, rule: i32): void {
+/**
+ * Where inputs from k on start in a list of n entries (k·rowBytes each, in
+ * input order, so a share of the rows is one run of it): 0 for k = 0, n for
+ * k = I, else by binary search.
+ */
+function runStart(list: usize, n: i32, k: i32, I: i32, rowBytes: i32): i32 {
+  if (k == 0) return 0;
+  if (k == I) return n;
+  return lowerBound(list, n, k * rowBytes);
+}
+
+/**
+ * Row k's plain step, p += Σₜ xₜ·δ[rowsₜ] in entry (example) order: affineBlock's
+ * z = b + Σₜ xₜ·W[kₜ,:] with δ for W and the row for b and z, which is
+ * addOuterBlock's add(w, mul(x, δ)) per example. In blocks of 6 vectors (of
+ * 4, 6 and 8 on [784, 800, 10], batch 20: 6 was fastest), then one of what is left.
+ */
+function plainRow(p: usize, Op: i32, rows: usize, values: usize, n: i32, d: usize): void {
   const end = <usize>Op << 2;
-  const listEnd = <usize>n << 3;
+  const listEnd = <usize>n << 2;
   let j: usize = 0;
-  if (rule == 2) {
-    for (; j + 64 <= end; j += 64) stepBlock(p + j, v + j, list, listEnd, d + j, mu, c, k, f, 2, 4);
-    for (; j < end; j += 16) stepBlock(p + j, v + j, list, listEnd, d + j, mu, c, k, f, 2, 1);
-  } else if (rule == 1) {
-    for (; j + 64 <= end; j += 64) stepBlock(p + j, v + j, list, listEnd, d + j, mu, c, k, f, 1, 4);
-    for (; j < end; j += 16) stepBlock(p + j, v + j, list, listEnd, d + j, mu, c, k, f, 1, 1);
+  for (; j + 96 <= end; j += 96) affineBlock(d + j, p + j, rows, values, listEnd, p + j, 6);
+  const pj = p + j, dj = d + j;
+  switch (<i32>((end - j) >> 4)) {
+    case 1: affineBlock(dj, pj, rows, values, listEnd, pj, 1); break;
+    case 2: affineBlock(dj, pj, rows, values, listEnd, pj, 2); break;
+    case 3: affineBlock(dj, pj, rows, values, listEnd, pj, 3); break;
+    case 4: affineBlock(dj, pj, rows, values, listEnd, pj, 4); break;
+    case 5: affineBlock(dj, pj, rows, values, listEnd, pj, 5); break;
+  }
+}
+
+/** Row k's whole step under L2, MOMENTUM or NESTEROV, four vectors at a time, then one. */
+function stepRow(p: usize, v: usize, Op: i32, rows: usize, values: usize, n: i32, d: usize, mu: f32, c: f32, k: f32, f: f32, rule: i32): void {
+  const end = <usize>Op << 2;
+  const listEnd = <usize>n << 2;
+  let j: usize = 0;
+  if (rule == NESTEROV) {
+    for (; j + 64 <= end; j += 64) stepBlock(p + j, v + j, rows, values, listEnd, d + j, mu, c, k, f, NESTEROV, 4);
+    for (; j < end; j += 16) stepBlock(p + j, v + j, rows, values, listEnd, d + j, mu, c, k, f, NESTEROV, 1);
+  } else if (rule == MOMENTUM) {
+    for (; j + 64 <= end; j += 64) stepBlock(p + j, v + j, rows, values, listEnd, d + j, mu, c, k, f, MOMENTUM, 4);
+    for (; j < end; j += 16) stepBlock(p + j, v + j, rows, values, listEnd, d + j, mu, c, k, f, MOMENTUM, 1);
   } else {
-    for (; j + 64 <= end; j += 64) stepBlock(p + j, v + j, list, listEnd, d + j, mu, c, k, f, 0, 4);
-    for (; j < end; j += 16) stepBlock(p + j, v + j, list, listEnd, d + j, mu, c, k, f, 0, 1);
+    for (; j + 64 <= end; j += 64) stepBlock(p + j, v + j, rows, values, listEnd, d + j, mu, c, k, f, L2, 4);
+    for (; j < end; j += 16) stepBlock(p + j, v + j, rows, values, listEnd, d + j, mu, c, k, f, L2, 1);
   }
 }
 
@@ -203,7 +266,7 @@ function stepRow(p: usize, v: usize, Op: i32, list: usize, n: i32, d: usize, mu:
  * each call. The gradient goes into v with momentum, else into p.
  */
 // @ts-ignore: decorator
-@inline function stepBlock(p: usize, v: usize, list: usize, listEnd: usize, d: usize, mu: f32, c: f32, k: f32, f: f32, rule: i32, V: i32): void {
+@inline function stepBlock(p: usize, v: usize, rows: usize, values: usize, listEnd: usize, d: usize, mu: f32, c: f32, k: f32, f: f32, rule: i32, V: i32): void {
   const mu4 = f32x4.splat(mu);
   const c4 = f32x4.splat(c);
   const zero = f32x4.splat(0);
@@ -212,7 +275,7 @@ function stepRow(p: usize, v: usize, Op: i32, list: usize, n: i32, d: usize, mu:
   let w2 = V > 1 ? v128.load(p, 32) : zero;
   let w3 = V > 1 ? v128.load(p, 48) : zero;
   let t0 = zero, t1 = zero, t2 = zero, t3 = zero;
-  if (rule > 0) {
+  if (rule >= MOMENTUM) {
     const o0 = v128.load(v, 0);
     const o1 = V > 1 ? v128.load(v, 16) : zero;
     const o2 = V > 1 ? v128.load(v, 32) : zero;
@@ -221,7 +284,7 @@ function stepRow(p: usize, v: usize, Op: i32, list: usize, n: i32, d: usize, mu:
     if (V > 1) t1 = f32x4.add(f32x4.mul(mu4, o1), f32x4.mul(c4, w1));
     if (V > 1) t2 = f32x4.add(f32x4.mul(mu4, o2), f32x4.mul(c4, w2));
     if (V > 1) t3 = f32x4.add(f32x4.mul(mu4, o3), f32x4.mul(c4, w3));
-    if (rule == 2) {
+    if (rule == NESTEROV) {
       w0 = f32x4.sub(w0, f32x4.mul(mu4, o0));
       if (V > 1) w1 = f32x4.sub(w1, f32x4.mul(mu4, o1));
       if (V > 1) w2 = f32x4.sub(w2, f32x4.mul(mu4, o2));
@@ -234,15 +297,15 @@ function stepRow(p: usize, v: usize, Op: i32, list: usize, n: i32, d: usize, mu:
     if (V > 1) t2 = f32x4.mul(f4, w2);
     if (V > 1) t3 = f32x4.mul(f4, w3);
   }
-  for (let e: usize = 0; e < listEnd; e += 8) {
-    const dr = d + <usize>load<i32>(list + e);
-    const x = f32x4.splat(load<f32>(list + e, 4));
+  for (let e: usize = 0; e < listEnd; e += 4) {
+    const dr = d + <usize>load<i32>(rows + e);
+    const x = f32x4.splat(load<f32>(values + e));
     t0 = f32x4.add(t0, f32x4.mul(x, v128.load(dr, 0)));
     if (V > 1) t1 = f32x4.add(t1, f32x4.mul(x, v128.load(dr, 16)));
     if (V > 1) t2 = f32x4.add(t2, f32x4.mul(x, v128.load(dr, 32)));
     if (V > 1) t3 = f32x4.add(t3, f32x4.mul(x, v128.load(dr, 48)));
   }
-  if (rule > 0) {
+  if (rule >= MOMENTUM) {
     const k4 = f32x4.splat(k);
     v128.store(v, t0, 0);
     if (V > 1) v128.store(v, t1, 16);
@@ -260,27 +323,23 @@ function stepRow(p: usize, v: usize, Op: i32, list: usize, n: i32, d: usize, mu:
 }
 
 /**
- * Set (or with `first`, store) `bit` in marks[k], k0 ≤ k < k1, for each
- * pixel k nonzero in any of the `count` images whose indices are at `order`:
- * the rows of W those images' forward passes read (listPixels lists exactly
- * the nonzero bytes).
+ * marks[k] = 1 for each pixel k0 ≤ k < k1 nonzero in any of the `count`
+ * images whose indices are at `order`, else 0: the rows of W those images'
+ * forward passes read (listPixels lists exactly the nonzero bytes).
  */
-function markRows(images: usize, order: usize, count: i32, I: i32, k0: i32, k1: i32, marks: usize, bit: i32, first: bool): void {
+function markRows(images: usize, order: usize, count: i32, I: i32, k0: i32, k1: i32, marks: usize): void {
   const zero = i8x16.splat(0);
-  const bits = i8x16.splat(<i8>bit);
+  const one = i8x16.splat(1);
   let k = k0;
   for (; k + 16 <= k1; k += 16) {
     let lit = zero;
     for (let r = 0; r < count; r++) lit = v128.or(lit, v128.load(imageAt(images, order, r, I) + <usize>k));
-    let mark = v128.and(i8x16.ne(lit, zero), bits);
-    if (!first) mark = v128.or(mark, v128.load(marks + <usize>k));
-    v128.store(marks + <usize>k, mark);
+    v128.store(marks + <usize>k, v128.and(i8x16.ne(lit, zero), one));
   }
   for (; k < k1; k++) {
     let lit: i32 = 0;
     for (let r = 0; r < count; r++) lit |= <i32>load<u8>(imageAt(images, order, r, I) + <usize>k);
-    const mark = lit != 0 ? bit : 0;
-    store<u8>(marks + <usize>k, first ? mark : mark | <i32>load<u8>(marks + <usize>k));
+    store<u8>(marks + <usize>k, lit != 0 ? 1 : 0);
   }
 }
 
@@ -411,3 +470,4 @@ function scale(p: usize, count: i32, f: f32): void {
   const f4 = f32x4.splat(f);
   for (let i: usize = 0; i < end; i += 16) v128.store(p + i, f32x4.mul(f4, v128.load(p + i)));
 }
+
