@@ -5,7 +5,9 @@
  * same network in the same run. Not a test: it prints tables, asserts nothing.
  *
  * The network everywhere: ReLU hidden layers, softmax output with
- * cross-entropy (DigitNet's log-likelihood), He initialisation, plain SGD.
+ * cross-entropy (DigitNet's log-likelihood), He initialisation, plain SGD;
+ * the recipe table adds --preset best's own rule (Nesterov momentum and L2)
+ * for all three, PyTorch's SGD with momentum, nesterov and weight_decay.
  * DigitNet runs in this process with the wasm kernels (one thread) through
  * the real trainer; the peers run bench/peers/scale_peer.py, one long-lived
  * process each, so the three take turns row by row. A peer that cannot
@@ -37,8 +39,8 @@ import { packageRoot } from '../src/paths.js';
 import { Random } from '../src/random.js';
 import { train } from '../src/train/trainer.js';
 
-type GroupName = 'width' | 'depth' | 'batch' | 'size';
-const GROUP_NAMES: readonly GroupName[] = ['width', 'depth', 'batch', 'size'];
+type GroupName = 'recipe' | 'width' | 'depth' | 'batch' | 'size';
+const GROUP_NAMES: readonly GroupName[] = ['recipe', 'width', 'depth', 'batch', 'size'];
 type PeerName = 'torch' | 'numpy';
 const PEER_NAMES: readonly PeerName[] = ['torch', 'numpy'];
 
@@ -50,6 +52,14 @@ interface Flags {
   eta: number;
 }
 
+/** The update rule beyond plain SGD: Nesterov momentum and L2, as --preset best trains. */
+interface Recipe {
+  momentum: number;
+  nesterov: boolean;
+  /** λ: the weight decay per step is η·λ/n, n the images trained on. */
+  l2: number;
+}
+
 /** One line of a table: a network, a batch size, how many images are timed and the epoch they stand for. */
 interface Row {
   label: string;
@@ -57,13 +67,19 @@ interface Row {
   batch: number;
   timed: number;
   epoch: number;
+  recipe?: Recipe;
 }
+
+/** --preset best's update rule (src/train/config.ts). */
+const BEST: Recipe = { momentum: 0.9, nesterov: true, l2: 5 };
 
 const EPOCH = 50_000;
 
 function rowsOf(group: GroupName, examples: number): Row[] {
   const row = (label: string, layers: number[], batch = 20, timed = examples, epoch = EPOCH): Row => ({ label, layers, batch, timed, epoch });
   switch (group) {
+    case 'recipe':
+      return [row('plain SGD', [784, 800, 10]), { ...row('best', [784, 800, 10]), recipe: BEST }];
     case 'width':
       return [30, 100, 300, 800, 2000, 4000].map((w) => row(String(w), [784, w, 10]));
     case 'depth':
@@ -76,6 +92,7 @@ function rowsOf(group: GroupName, examples: number): Row[] {
 }
 
 const GROUP_TITLES: Record<GroupName, string> = {
+  recipe: "--preset best's network, [784, 800, 10], batch 20: plain SGD, and best's own rule (Nesterov momentum 0.9, L2 5) in all three",
   width: 'hidden width W of [784, W, 10], batch 20',
   depth: 'hidden layers of 100 each, batch 20',
   batch: 'batch size on [784, 100, 10]',
@@ -108,6 +125,7 @@ async function digitnetEpoch(all: Dataset, row: Row, count: number, kernels: Ker
     epochs: 1,
     batchSize: row.batch,
     eta,
+    ...(row.recipe ?? {}),
     kernels,
     rng,
     onEvent: (e) => {
@@ -169,7 +187,9 @@ async function startPeer(name: PeerName): Promise<Peer | string> {
   return {
     name,
     async ask(row, eta) {
-      child.stdin?.write(`${JSON.stringify({ layers: row.layers, batch: row.batch, examples: row.timed, eta, seed: 1 })}\n`);
+      // DigitNet's L2 of λ is a weight decay of λ/n per unit of η (n: the images trained on), PyTorch's weight_decay.
+      const rule = row.recipe ? { momentum: row.recipe.momentum, nesterov: row.recipe.nesterov, weight_decay: row.recipe.l2 / row.timed } : {};
+      child.stdin?.write(`${JSON.stringify({ layers: row.layers, batch: row.batch, examples: row.timed, eta, seed: 1, ...rule })}\n`);
       const answer = JSON.parse((await nextLine(lines, child)) ?? '{"error": "the peer exited"}') as { seconds?: number; error?: string };
       return answer.seconds ?? `failed: ${answer.error}`;
     },

@@ -6,7 +6,10 @@ test it.
 The network: ReLU hidden layers, a softmax output with cross-entropy
 averaged over the mini-batch, He-normal weights and zero biases, plain SGD
 (w -= eta * mean gradient), a fresh shuffle per epoch -- DigitNet's
-`--hidden relu --output softmax --cost log-likelihood --init he`.
+`--hidden relu --output softmax --cost log-likelihood --init he`. A job may
+add "momentum", "nesterov" and "weight_decay" (on the weights, not the
+biases): PyTorch's SGD rule, v = mu*v + g + wd*w, then w -= eta*v (Nesterov:
+w -= eta*(g + wd*w + mu*v)), which is the work DigitNet's --preset best does.
 
 Protocol: one JSON object per line on stdin,
   {"layers": [784, 100, 10], "batch": 20, "examples": 5000, "eta": 0.1, "seed": 1}
@@ -47,11 +50,16 @@ def load_training(np):
 
 
 class NumpyNet:
-    def __init__(self, np, layers, rng):
+    def __init__(self, np, layers, rng, rule):
         self.np = np
+        self.mu = np.float32(rule.get("momentum", 0.0))
+        self.nesterov = rule.get("nesterov", False)
+        self.wd = np.float32(rule.get("weight_decay", 0.0))
         # Stored input-major, (inputs, outputs), so a batch's forward pass is X @ W.
         self.w = [(rng.standard_normal((i, o)) * (2.0 / i) ** 0.5).astype(np.float32) for i, o in zip(layers, layers[1:])]
         self.b = [np.zeros(o, dtype=np.float32) for o in layers[1:]]
+        self.vw = [np.zeros_like(w) for w in self.w] if self.mu > 0 else None
+        self.vb = [np.zeros_like(b) for b in self.b] if self.mu > 0 else None
 
     def step(self, x, y, eta):
         np = self.np
@@ -66,19 +74,30 @@ class NumpyNet:
         np.exp(z, out=z)
         z /= z.sum(axis=1, keepdims=True)
         z[np.arange(len(y)), y] -= 1  # softmax minus one-hot: the cross-entropy's gradient
-        delta = z * np.float32(eta / len(y))
+        delta = z * np.float32(1.0 / len(y))
         for l in range(len(self.w) - 1, -1, -1):
             gw = acts[l].T @ delta
             gb = delta.sum(axis=0)
             if l > 0:
                 delta = (delta @ self.w[l].T) * (acts[l] > 0)
-            self.w[l] -= gw
-            self.b[l] -= gb
+            self.apply(l, gw, gb, np.float32(eta))
+
+    def apply(self, l, gw, gb, eta):
+        if self.wd > 0:
+            gw += self.wd * self.w[l]
+        if self.vw is None:
+            self.w[l] -= eta * gw
+            self.b[l] -= eta * gb
+            return
+        for p, v, g in ((self.w[l], self.vw[l], gw), (self.b[l], self.vb[l], gb)):
+            v *= self.mu
+            v += g
+            p -= eta * (g + self.mu * v) if self.nesterov else eta * v
 
 
 def numpy_epoch(np, x, y, job):
     rng = np.random.default_rng(job["seed"])
-    net = NumpyNet(np, job["layers"], rng)
+    net = NumpyNet(np, job["layers"], rng, job)
     n, batch = job["examples"], job["batch"]
     for k in range(0, min(n, 5 * batch), batch):  # warm-up: BLAS buffers, first-call costs
         net.step(x[k:k + batch], y[k:k + batch], job["eta"])
@@ -102,7 +121,10 @@ def torch_epoch(torch, x, y, job):
         if l < len(sizes) - 2:
             mods.append(torch.nn.ReLU())
     model = torch.nn.Sequential(*mods)
-    opt = torch.optim.SGD(model.parameters(), lr=job["eta"])
+    decay = [p for name, p in model.named_parameters() if name.endswith("weight")]
+    rest = [p for name, p in model.named_parameters() if not name.endswith("weight")]
+    groups = [{"params": decay, "weight_decay": job.get("weight_decay", 0.0)}, {"params": rest, "weight_decay": 0.0}]
+    opt = torch.optim.SGD(groups, lr=job["eta"], momentum=job.get("momentum", 0.0), nesterov=job.get("nesterov", False))
     loss = torch.nn.CrossEntropyLoss()  # mean over the batch
     n, batch = job["examples"], job["batch"]
 
