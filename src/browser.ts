@@ -233,11 +233,11 @@ export {
 
 // Model files as text (the Node entry adds saveModel/loadModel for files).
 export {
-  /** A network and its ModelInfo as model-file text: 'json', 'compact' (base64 float32) or 'network2' (Nielsen's). */
+  /** A network and its ModelInfo as model-file text: 'json', 'compact' (base64 float32), 'compact16' (base64 float16) or 'network2' (Nielsen's). */
   serializeModel,
   /** Model-file text (DigitNet's or network2's) to a network; throws a DigitNetError naming the problem. */
   parseModel,
-  /** 'json', 'compact' or 'network2'. */
+  /** 'json', 'compact', 'compact16' or 'network2'. */
   type ModelFormat,
   /** The model formats there are. */
   MODEL_FORMATS,

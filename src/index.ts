@@ -47,7 +47,7 @@ export {
 
 // Model files on disk.
 export {
-  /** Write a network and its ModelInfo to a model file ('json' by default, 'compact' or 'network2'), atomically. */
+  /** Write a network and its ModelInfo to a model file ('json' by default, 'compact', 'compact16' or 'network2'), atomically. */
   saveModel,
   /** Read and check a model file (DigitNet's or network2's); throws a DigitNetError naming the file and the problem. */
   loadModel,

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { loadMnist } from '../src/data/mnist.js';
 import { DigitNetError } from '../src/errors.js';
 import { loadModel, saveModel } from '../src/io/model-file.js';
-import { crc32 } from '../src/io/encoding.js';
-import { MODEL_VERSION, parseModel, serializeModel, serializeNetwork2 } from '../src/io/model-format.js';
+import { crc32, fromFloat16Bits, toFloat16Bits } from '../src/io/encoding.js';
+import { fitsFloat16, MODEL_VERSION, parseModel, serializeModel, serializeNetwork2 } from '../src/io/model-format.js';
 import { Network, type NetworkSpec } from '../src/nn/network.js';
 import { Random } from '../src/random.js';
 import { evaluateNetwork } from '../src/train/evaluate.js';
@@ -50,6 +50,65 @@ test('compact: float32 base64, a third of the size, same predictions on 10,000 t
   for (const { kernels, label } of KERNEL_SETS) {
     assert.deepEqual(evaluateNetwork(loaded, testSet, kernels).predictions, evaluateNetwork(net, testSet, kernels).predictions, label);
   }
+});
+
+test('float16: every bit pattern decodes and encodes back; rounding is to the nearest, ties to even; overflow is refused', () => {
+  for (let h = 0; h < 0x10000; h++) {
+    const v = fromFloat16Bits(h);
+    if (!Number.isFinite(v)) continue; // exponent 31: Inf and NaN, never written
+    const back = toFloat16Bits(v);
+    assert.equal(v === 0 ? back & 0x7fff : back, v === 0 ? 0 : h, `bits ${h.toString(16)}`);
+  }
+  // Against the definition: the nearest of the two float16 neighbours, the even one on a tie.
+  const random = new Random(7);
+  for (let i = 0; i < 20000; i++) {
+    const v = (random.next() - 0.5) * 2 ** Math.floor(random.next() * 40 - 26);
+    const h = toFloat16Bits(v);
+    const near = fromFloat16Bits(h);
+    const [sign, magnitude] = [h & 0x8000, h & 0x7fff];
+    const up = fromFloat16Bits(sign | (magnitude + 1));
+    const down = fromFloat16Bits(sign | Math.max(0, magnitude - 1));
+    const err = Math.abs(Math.fround(v) - near);
+    assert.ok(err <= Math.abs(Math.fround(v) - up) && err <= Math.abs(Math.fround(v) - down), `${v} → ${near}`);
+  }
+  assert.equal(toFloat16Bits(1 + 2 ** -11), 0x3c00, 'a tie rounds to the even 1');
+  assert.equal(toFloat16Bits(1 + 3 * 2 ** -11), 0x3c02, 'a tie rounds to the even 1 + 2⁻⁹');
+  assert.equal(toFloat16Bits(2 ** -25), 0, 'half the smallest subnormal rounds to the even 0');
+  assert.equal(toFloat16Bits(65504), 0x7bff);
+  assert.throws(() => toFloat16Bits(65520), /does not fit in float16/);
+  assert.throws(() => toFloat16Bits(-1e6), /does not fit in float16/);
+});
+
+test('compact16: float16 base64, a sixth of the size, the values float16 holds, nearly the same predictions', () => {
+  withTempDir((dir) => {
+    const net = randomNet();
+    const compact = serializeModel(net, {}, 'compact');
+    const half = serializeModel(net, {}, 'compact16');
+    assert.ok(half.length < compact.length / 1.8, `${half.length} vs ${compact.length}`);
+    const path = join(dir, 'half.json');
+    assert.equal(saveModel(path, net, {}, 'compact16'), 'compact16');
+    const loaded = loadModel(path);
+    assert.equal(loaded.format, 'compact16');
+    assert.deepEqual(loaded.network.params, net.params.map((v) => fromFloat16Bits(toFloat16Bits(v))));
+    assert.ok(fitsFloat16(loaded.network.params) && !fitsFloat16(net.params));
+    // Saved and read again, the same values: nothing is rounded twice.
+    assert.deepEqual(parseModel(serializeModel(loaded.network, {}, 'compact16')).network.params, loaded.network.params);
+    const a = evaluateNetwork(loaded.network, testSet, KERNEL_SETS[0].kernels).predictions;
+    const b = evaluateNetwork(net, testSet, KERNEL_SETS[0].kernels).predictions;
+    const differ = a.filter((p, i) => p !== b[i]).length;
+    assert.ok(differ <= 20, `${differ} of 10,000 answers changed`);
+    refuses(flipBase64(half), /the parameters do not match the file's checksum/);
+  });
+});
+
+test('compact16 with a weight past float16 is saved as compact (float32), and serializeModel says why it cannot', () => {
+  withTempDir((dir) => {
+    const net = randomNet();
+    net.layers[1].weights[3] = 1e6;
+    assert.equal(saveModel(join(dir, 'big.json'), net, {}, 'compact16'), 'compact');
+    assert.equal(loadModel(join(dir, 'big.json')).network.layers[1].weights[3], 1e6);
+    assert.throws(() => serializeModel(net, {}, 'compact16'), /a parameter of 1000000 does not fit in float16 \(at most ±65504\): save this model as compact or json/);
+  });
 });
 
 test('loads a network2.py model and feeds forward as numpy did', () => {

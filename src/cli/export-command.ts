@@ -21,7 +21,7 @@ interface ExportFlags {
 
 export function exportCommand(): Command {
   return new Command('export')
-    .description('write a model in another format: onnx (a standard ONNX model), json, compact or network2')
+    .description('write a model in another format: onnx (a standard ONNX model), json, compact (float32), compact16 (float16) or network2')
     .requiredOption('--model <file>', 'the model to read: DigitNet JSON, network2 JSON or ONNX')
     .requiredOption('--output <file>', 'the file to write (atomically)')
     .addOption(new Option('--format <format>', 'the format to write (default: onnx for an .onnx output, else json)').choices(MODEL_FORMATS))

@@ -44,7 +44,7 @@ export interface FineTuneFlags {
   holdout?: number;
   kernels?: KernelsName;
   threads?: Threads;
-  /** Unset: a compact model stays compact (the shipped one is 1.7 MB so, 6.7 MB as JSON numbers); others are saved as JSON. */
+  /** Unset: a compact or compact16 model stays so (the shipped one is small so, 6.7 MB as JSON numbers); others are saved as JSON. */
   format?: ModelFormat;
   quiet?: boolean;
 }
@@ -95,7 +95,7 @@ export async function runFineTune(flags: FineTuneFlags): Promise<void> {
     from: flags.fineTune, data: flags.data, pictures: person.count, tuned: result.tuned, heldOut: result.heldOut, epochs, eta, mnistShare, seed,
   });
   const held = result.after.held;
-  const format = flags.format ?? (model.format === 'compact' ? 'compact' : 'json');
+  const format = flags.format ?? (model.format === 'compact' || model.format === 'compact16' ? model.format : 'json');
   const written = saveModel(flags.save, net, { training, validation: held ?? model.info.validation, test: result.after.mnist }, format);
   out.write(`Saved ${flags.save} (${written})\n`);
 }

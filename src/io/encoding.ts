@@ -28,19 +28,68 @@ export function base64ToBytes(text: string): Uint8Array | null {
   return bytes;
 }
 
-export type NumberKind = 'float32' | 'float64' | 'uint32';
-const WIDTH: Record<NumberKind, number> = { float32: 4, float64: 8, uint32: 4 };
+export type NumberKind = 'float16' | 'float32' | 'float64' | 'uint32';
+const WIDTH: Record<NumberKind, number> = { float16: 2, float32: 4, float64: 8, uint32: 4 };
 
+/** The largest finite float16. */
+export const FLOAT16_MAX = 65504;
+
+/** Little-endian base64 of `values`; float16 throws a RangeError for a value beyond ±FLOAT16_MAX once rounded. */
 export function encodeNumbers(values: ArrayLike<number>, kind: NumberKind): string {
   const w = WIDTH[kind];
   const bytes = new Uint8Array(values.length * w);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < values.length; i++) {
-    if (kind === 'float32') view.setFloat32(i * w, values[i], true);
+    if (kind === 'float16') view.setUint16(i * w, toFloat16Bits(values[i]), true);
+    else if (kind === 'float32') view.setFloat32(i * w, values[i], true);
     else if (kind === 'float64') view.setFloat64(i * w, values[i], true);
     else view.setUint32(i * w, values[i], true);
   }
   return bytesToBase64(bytes);
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/**
+ * The IEEE 754 half-precision bits of v (taken as float32 first), rounded
+ * to the nearest, ties to even; subnormals kept. Node 20 has no
+ * DataView.setFloat16.
+ */
+export function toFloat16Bits(v: number): number {
+  f32[0] = v;
+  const x = u32[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exponent = ((x >>> 23) & 0xff) - 127 + 15;
+  let mantissa = x & 0x7fffff;
+  if (exponent >= 31 || !Number.isFinite(v)) throw new RangeError(`${v} does not fit in float16 (at most ±${FLOAT16_MAX})`);
+  if (exponent <= 0) {
+    if (exponent < -10) return sign; // under half the smallest subnormal: ±0
+    mantissa |= 0x800000; // the implicit 1, now explicit
+    return sign | roundShift(mantissa, 14 - exponent);
+  }
+  const half = (exponent << 10) + roundShift(mantissa, 13);
+  // Rounding up may carry into the exponent: still right, unless it reaches infinity.
+  if (half >= 0x7c00) throw new RangeError(`${v} does not fit in float16 (at most ±${FLOAT16_MAX})`);
+  return sign | half;
+}
+
+/** m >> shift, rounded to the nearest, ties to even. */
+function roundShift(m: number, shift: number): number {
+  const kept = m >>> shift;
+  const rest = m & ((1 << shift) - 1);
+  const halfway = 1 << (shift - 1);
+  return rest > halfway || (rest === halfway && (kept & 1) === 1) ? kept + 1 : kept;
+}
+
+/** The number whose float16 bits are h (NaN or ±Infinity for those bit patterns). */
+export function fromFloat16Bits(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >>> 10) & 0x1f;
+  const mantissa = h & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 31) return mantissa === 0 ? sign * Infinity : NaN;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
 /** Decode `count` numbers (any count when omitted), or explain in a few words why not. */
@@ -57,7 +106,11 @@ export function decodeNumbers(text: unknown, kind: NumberKind, count?: number): 
   const view = new DataView(bytes.buffer);
   const values = new Array<number>(count);
   for (let i = 0; i < count; i++) {
-    const v = kind === 'float32' ? view.getFloat32(i * w, true) : kind === 'float64' ? view.getFloat64(i * w, true) : view.getUint32(i * w, true);
+    const v =
+      kind === 'float16' ? fromFloat16Bits(view.getUint16(i * w, true))
+      : kind === 'float32' ? view.getFloat32(i * w, true)
+      : kind === 'float64' ? view.getFloat64(i * w, true)
+      : view.getUint32(i * w, true);
     if (!Number.isFinite(v)) return { error: `value ${i} is not a finite number` };
     values[i] = v;
   }

@@ -1,7 +1,8 @@
 /**
  * Model files. DigitNet's own format is versioned JSON: the network's shape,
  * its weights and biases (as nested arrays, or as base64 float32 for a file a
- * third the size), how it was trained and how well it did. We also read and
+ * third the size, or float16 for a sixth), how it was trained and how well it
+ * did. We also read and
  * write the JSON of Nielsen's network2.py `save()`, so a model trained there
  * runs here and back. ONNX is a ModelFormat too, but binary and Node-only:
  * model-file.ts hands it to onnx-write.ts and onnx-read.ts.
@@ -16,7 +17,9 @@ import { isActivationName } from '../nn/activations.js';
 import { isCostName } from '../nn/costs.js';
 import { Network, type NetworkSpec, sizesProblem } from '../nn/network.js';
 import { VERSION } from '../version.js';
-import { checksumProblem, crc32OfNumbers, decodeNumbers, encodeNumbers, formatChecksum, isObject } from './encoding.js';
+import {
+  checksumProblem, crc32OfNumbers, decodeNumbers, encodeNumbers, FLOAT16_MAX, formatChecksum, fromFloat16Bits, isObject, type NumberKind, toFloat16Bits,
+} from './encoding.js';
 import { MNIST_INPUTS } from '../data/image.js';
 import { readTrainingRecord, type TrainingRecord } from './training-record.js';
 
@@ -29,12 +32,30 @@ export const MODEL_FORMAT = 'digitnet-model';
 export const MODEL_VERSION = 1;
 
 /**
- * json: numbers as text (exact); compact: base64 float32; network2: Nielsen's
- * format; onnx: a standard ONNX model (binary, so written and read by
- * model-file.ts through onnx-write.ts and onnx-read.ts, not here).
+ * json: numbers as text (exact); compact: base64 float32; compact16: base64
+ * float16 (half the download again: weights keep 11 significant bits, which
+ * moved the shipped model's answers by a few in 10,000, README "Model
+ * files"); network2: Nielsen's format; onnx: a standard ONNX model (binary,
+ * so written and read by model-file.ts through onnx-write.ts and
+ * onnx-read.ts, not here).
  */
-export type ModelFormat = 'json' | 'compact' | 'network2' | 'onnx';
-export const MODEL_FORMATS: readonly ModelFormat[] = ['json', 'compact', 'network2', 'onnx'];
+export type ModelFormat = 'json' | 'compact' | 'compact16' | 'network2' | 'onnx';
+export const MODEL_FORMATS: readonly ModelFormat[] = ['json', 'compact', 'compact16', 'network2', 'onnx'];
+
+/** How each compact format stores a number, and the encoding its file names. */
+const COMPACT: Partial<Record<ModelFormat, { kind: NumberKind; encoding: string }>> = {
+  compact: { kind: 'float32', encoding: 'base64-float32' },
+  compact16: { kind: 'float16', encoding: 'base64-float16' },
+};
+
+/** Whether every value survives float16 exactly: a network read from a compact16 file does. */
+export function fitsFloat16(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(Math.abs(v) <= FLOAT16_MAX) || fromFloat16Bits(toFloat16Bits(v)) !== v) return false;
+  }
+  return true;
+}
 
 export interface Accuracy {
   correct: number;
@@ -64,7 +85,13 @@ export interface LoadedModel {
 export function serializeModel(net: Network, info: ModelInfo, format: ModelFormat): string {
   if (format === 'network2') return serializeNetwork2(net);
   if (format === 'onnx') throw new DigitNetError('ONNX models are binary: write them with saveModel (a file) rather than as text');
-  const compact = format === 'compact';
+  const compact = COMPACT[format];
+  // The values the file will hold, for its checksum: rounded as the encoding rounds them.
+  const held = (values: Float64Array) => (compact ? (decodeNumbers(encodeNumbers(values, compact.kind), compact.kind) as { values: number[] }).values : values);
+  if (compact?.kind === 'float16') {
+    const big = net.params.find((v) => Math.abs(v) > FLOAT16_MAX);
+    if (big !== undefined) throw new DigitNetError(`a parameter of ${big} does not fit in float16 (at most ±${FLOAT16_MAX}): save this model as compact or json`);
+  }
   return JSON.stringify({
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -73,12 +100,12 @@ export function serializeModel(net: Network, info: ModelInfo, format: ModelForma
     sizes: net.sizes,
     activations: net.layers.map((l) => l.activation.name),
     cost: net.cost.name,
-    encoding: compact ? 'base64-float32' : 'json',
-    // Of the values the file holds: float32-rounded in a compact file.
-    checksum: formatChecksum(crc32OfNumbers(compact ? net.params.map(Math.fround) : net.params)),
+    encoding: compact ? compact.encoding : 'json',
+    // Of the values the file holds: float32- or float16-rounded in a compact file.
+    checksum: formatChecksum(crc32OfNumbers(held(net.params))),
     layers: net.layers.map((l) =>
       compact
-        ? { weights: encodeNumbers(l.weights, 'float32'), biases: encodeNumbers(l.biases, 'float32') }
+        ? { weights: encodeNumbers(l.weights, compact.kind), biases: encodeNumbers(l.biases, compact.kind) }
         : { weights: rows(l.weights, l.outputs, l.inputs), biases: Array.from(l.biases) },
     ),
     training: info.training,
@@ -129,7 +156,9 @@ function parseDigitNet(json: Record<string, unknown>, fail: Fail): LoadedModel {
   const spec = { sizes, activations, cost: json.cost } as NetworkSpec;
   const net = new Network(spec);
   const encoding = json.encoding;
-  if (encoding !== 'json' && encoding !== 'base64-float32') fail(`unknown encoding ${shown(encoding)}`);
+  const compact = Object.entries(COMPACT).find(([, c]) => c.encoding === encoding);
+  if (encoding !== 'json' && !compact) fail(`unknown encoding ${shown(encoding)}`);
+  const kind = compact?.[1].kind ?? 'float32';
   const layers = json.layers;
   if (!Array.isArray(layers) || layers.length !== net.layers.length) fail(`"layers" must hold ${net.layers.length} layers`);
   net.layers.forEach((layer, i) => {
@@ -140,8 +169,8 @@ function parseDigitNet(json: Record<string, unknown>, fail: Fail): LoadedModel {
       readMatrix(entry.weights, layer.outputs, layer.inputs, layer.weights, `${where} weights`, fail);
       readVector(entry.biases, layer.outputs, layer.biases, `${where} biases`, fail);
     } else {
-      readBase64(entry.weights, layer.weights, `${where} weights`, fail);
-      readBase64(entry.biases, layer.biases, `${where} biases`, fail);
+      readBase64(entry.weights, layer.weights, kind, `${where} weights`, fail);
+      readBase64(entry.biases, layer.biases, kind, `${where} biases`, fail);
     }
   });
   // A changed weight that is still a number (a bit flip in base64, a digit in JSON) is caught here.
@@ -152,7 +181,7 @@ function parseDigitNet(json: Record<string, unknown>, fail: Fail): LoadedModel {
   if (isAccuracy(json.validation)) info.validation = json.validation as ModelInfo['validation'];
   if (isAccuracy(json.test)) info.test = json.test;
   if (typeof json.savedAt === 'string') info.savedAt = json.savedAt;
-  return { network: net, info, format: encoding === 'json' ? 'json' : 'compact' };
+  return { network: net, info, format: compact ? (compact[0] as ModelFormat) : 'json' };
 }
 
 /** network2.py: sizes, weights (O×I nested lists), biases (O×1 nested lists), cost class name; sigmoid everywhere. */
@@ -235,8 +264,8 @@ function readNumbers(values: unknown[], out: Float64Array, offset: number, what:
   }
 }
 
-function readBase64(value: unknown, out: Float64Array, what: string, fail: Fail): void {
-  const decoded = decodeNumbers(value, 'float32', out.length);
+function readBase64(value: unknown, out: Float64Array, kind: NumberKind, what: string, fail: Fail): void {
+  const decoded = decodeNumbers(value, kind, out.length);
   if ('error' in decoded) return fail(`${what}: ${decoded.error}`);
   out.set(decoded.values);
 }
