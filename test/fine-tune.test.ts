@@ -44,8 +44,8 @@ test('fine-tuning on one writer\'s digits helps on their held-out digits (over 3
       after += a.held;
       // What it knew of MNIST's writers is kept.
       assert.ok(a.mnist >= b.mnist - 0.03, `seed ${seed}: MNIST ${b.mnist} → ${a.mnist}`);
-      // The shipped model is compact, and without --format its fine-tuned copy stays so.
-      assert.match(lines[lines.length - 1], /^Saved .*tuned-\d\.json \(compact\)$/);
+      // The shipped model is compact16, and without --format its fine-tuned copy stays so.
+      assert.match(lines[lines.length - 1], /^Saved .*tuned-\d\.json \(compact16\)$/);
       const saved = loadModel(out);
       assert.deepEqual(saved.network.sizes, loadModel(MODEL).network.sizes);
       assert.equal((saved.info.training?.fineTune as { pictures: number }).pictures, 100);

@@ -31,7 +31,7 @@ test('the exported shipped model loads back and predicts identically', () => {
   const back = parseOnnx(networkToOnnx(original.network, original.info, 'default'), 'default.onnx');
   assert.equal(back.format, 'onnx');
   assert.deepEqual(back.network.spec, original.network.spec);
-  // The shipped model is compact (float32) already, so nothing is rounded on the way.
+  // The shipped model is float16, which float32 holds exactly, so nothing is rounded on the way.
   assert.deepEqual(back.network.params, original.network.params);
   assert.deepEqual([back.info.digitnet, back.info.test, back.info.validation], [original.info.digitnet, original.info.test, original.info.validation]);
   assert.deepEqual(back.info.training, original.info.training);

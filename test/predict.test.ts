@@ -214,14 +214,14 @@ test('usage errors and unusable models: one line, exit 2 or 1', () => {
   });
 });
 
-test('the shipped model is small, compact and where predict looks for it', () => {
+test('the shipped model is small, float16 and where predict looks for it', () => {
   const path = defaultModelPath();
   assert.ok(existsSync(path));
   const text = readFileSync(path, 'utf8');
-  // The page downloads it: at most 2 MB.
-  assert.ok(text.length < 2_000_000, `${text.length} bytes`);
+  // The page downloads it: at most 2 MB (float16 halves it).
+  assert.ok(text.length < 1_000_000, `${text.length} bytes`);
   const model = JSON.parse(text) as { encoding: string; sizes: number[]; test: { correct: number; total: number } };
-  assert.equal(model.encoding, 'base64-float32');
+  assert.equal(model.encoding, 'base64-float16');
   // The people preset: ten digits and "not a digit".
   assert.deepEqual(model.sizes, [784, 400, 11]);
   assert.ok(model.test.correct / model.test.total >= 0.975, `test accuracy ${model.test.correct}`);
