@@ -1,7 +1,8 @@
 /**
  * Shapes no digit has (src/read/digit-shape.ts): a mark inside a loop and
  * three loops are turned away whatever the network says; a 0, an 8, a 0
- * with a one-pixel speck, and MNIST's own digits are not. The picture path
+ * with a one-pixel speck, a slashed or dotted 0, and MNIST's own digits
+ * are not. The picture path
  * says why, on the CLI's line and in the JSON.
  */
 import assert from 'node:assert/strict';
@@ -50,6 +51,16 @@ test('a 0, a 0 with a one-pixel speck inside, an 8 and an empty input pass', () 
   assert.equal(shapeVeto(dot(ring(blank(), 14, 14, 6, 9), 14, 14, 1)), null);
   assert.equal(shapeVeto(ring(ring(blank(), 14, 9, 5, 5), 14, 19, 6, 5)), null);
   assert.equal(shapeVeto(blank()), null);
+});
+
+test('a slashed or a dotted zero passes: one mark across the middle of the loop; one mark off the middle does not', () => {
+  const slashed = ring(blank(), 14, 14, 7, 10);
+  for (let t = -6; t <= 6; t++) dot(slashed, 13 + Math.round(t / 2), 13 + t, 2);
+  assert.equal(shapeVeto(slashed), null);
+  assert.equal(shapeVeto(dot(ring(blank(), 14, 14, 7, 10), 13, 13, 3)), null);
+  const mouthOnly = ring(blank(), 14, 14, 9, 10);
+  for (let y = 18; y < 20; y++) mouthOnly.fill(1, y * SIDE + 11, y * SIDE + 17);
+  assert.equal(shapeVeto(mouthOnly), 'a mark inside a loop');
 });
 
 test('three loops are more than any digit has; pinholes of 1–2 pixels do not count', () => {

@@ -9,7 +9,7 @@ import { loadMnist } from '../src/data/mnist.js';
 import { DigitNetError } from '../src/errors.js';
 import { loadModel, saveModel } from '../src/io/model-file.js';
 import { crc32, fromFloat16Bits, toFloat16Bits } from '../src/io/encoding.js';
-import { fitsFloat16, MODEL_VERSION, parseModel, serializeModel, serializeNetwork2 } from '../src/io/model-format.js';
+import { fitsFloat16, formatThatFits, MODEL_VERSION, parseModel, serializeModel, serializeNetwork2 } from '../src/io/model-format.js';
 import { Network, type NetworkSpec } from '../src/nn/network.js';
 import { Random } from '../src/random.js';
 import { evaluateNetwork } from '../src/train/evaluate.js';
@@ -101,13 +101,32 @@ test('compact16: float16 base64, a sixth of the size, the values float16 holds, 
   });
 });
 
-test('compact16 with a weight past float16 is saved as compact (float32), and serializeModel says why it cannot', () => {
+test('a weight past float16 or float32: the compact formats refuse it in one line; formatThatFits names the next wider one', () => {
   withTempDir((dir) => {
     const net = randomNet();
-    net.layers[1].weights[3] = 1e6;
-    assert.equal(saveModel(join(dir, 'big.json'), net, {}, 'compact16'), 'compact');
-    assert.equal(loadModel(join(dir, 'big.json')).network.layers[1].weights[3], 1e6);
-    assert.throws(() => serializeModel(net, {}, 'compact16'), /a parameter of 1000000 does not fit in float16 \(at most ±65504\): save this model as compact or json/);
+    net.layers[1].weights[3] = 65520; // rounds to float16 infinity (65504 is the largest)
+    assert.equal(formatThatFits(net.params, 'compact16'), 'compact');
+    assert.throws(() => saveModel(join(dir, 'big.json'), net, {}, 'compact16'), (e: unknown) => e instanceof DigitNetError && /^a parameter of 65520 does not fit in float16 \(at most ±65504\): save this model as compact or json$/.test(e.message));
+    assert.deepEqual(readdirSync(dir), [], 'nothing written');
+    net.layers[1].weights[3] = 65519;
+    assert.equal(formatThatFits(net.params, 'compact16'), 'compact16');
+    assert.equal(parseModel(serializeModel(net, {}, 'compact16')).network.layers[1].weights[3], 65504);
+    net.layers[1].weights[3] = 1e300;
+    assert.equal(formatThatFits(net.params, 'compact16'), 'json');
+    assert.throws(() => serializeModel(net, {}, 'compact'), /^Error: a parameter of 1e\+300 does not fit in float32: save this model as json$|a parameter of 1e\+300 does not fit in float32: save this model as json/);
+    assert.equal(parseModel(serializeModel(net, {}, formatThatFits(net.params, 'compact'))).network.layers[1].weights[3], 1e300);
+  });
+});
+
+test('train --save --format compact16 with a weight past float16 still saves the run, as compact, and says so', () => {
+  withTempDir((dir) => {
+    // η far too large on the reference's sigmoid net: weights grow past 65504 within one epoch.
+    const save = join(dir, 'm.json');
+    const r = runCli(['train', '--layers', '784,20,10', '--epochs', '1', '--train-size', '500', '--eta', '1000000', '--save', save, '--format', 'compact16']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^digitnet: a weight does not fit in --format compact16; saving as compact\n$/);
+    assert.match(r.stdout, /Saved .*m\.json \(compact\)\n$/);
+    assert.equal(loadModel(save).format, 'compact');
   });
 });
 

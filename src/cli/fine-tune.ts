@@ -22,7 +22,7 @@ import { DigitNetError, UsageError } from '../errors.js';
 import { checkWritable } from '../io/atomic.js';
 import { loadModel, saveModel } from '../io/model-file.js';
 import { readFileCapped } from '../io/read-text.js';
-import type { ModelFormat } from '../io/model-format.js';
+import { formatThatFits, type ModelFormat } from '../io/model-format.js';
 import { DEFAULT_KERNELS, loadKernels } from '../kernels/index.js';
 import type { KernelsName, Threads } from '../kernels/types.js';
 import { withFineTune } from '../io/training-record.js';
@@ -95,7 +95,10 @@ export async function runFineTune(flags: FineTuneFlags): Promise<void> {
     from: flags.fineTune, data: flags.data, pictures: person.count, tuned: result.tuned, heldOut: result.heldOut, epochs, eta, mnistShare, seed,
   });
   const held = result.after.held;
-  const format = flags.format ?? (model.format === 'compact' || model.format === 'compact16' ? model.format : 'json');
+  const asked = flags.format ?? (model.format === 'compact' || model.format === 'compact16' ? model.format : 'json');
+  // Tuning may move a weight past float16: the next wider format then, said on stderr.
+  const format = formatThatFits(net.params, asked);
+  if (format !== asked) process.stderr.write(`digitnet: a weight does not fit in ${asked}; saving as ${format}\n`);
   const written = saveModel(flags.save, net, { training, validation: held ?? model.info.validation, test: result.after.mnist }, format);
   out.write(`Saved ${flags.save} (${written})\n`);
 }

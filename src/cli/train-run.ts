@@ -15,7 +15,7 @@ import { DigitNetError, UsageError } from '../errors.js';
 import { checkWritable } from '../io/atomic.js';
 import { type Checkpoint, saveCheckpoint } from '../io/checkpoint.js';
 import { saveModel } from '../io/model-file.js';
-import { fitsNetwork2, type ModelInfo, NETWORK2_LIMITS } from '../io/model-format.js';
+import { fitsNetwork2, formatThatFits, type ModelInfo, NETWORK2_LIMITS } from '../io/model-format.js';
 import { trainingRecord } from '../io/training-record.js';
 import { DEFAULT_KERNELS, loadKernels } from '../kernels/index.js';
 import { checkConfig, describeConfig, outputsOf, specOf, type TrainConfig } from '../train/config.js';
@@ -203,7 +203,10 @@ function reportAndSave(flags: TrainFlags, config: TrainConfig, result: RunResult
     validation: kept,
     test: result.test ? { correct: result.test.correct, total: result.test.total } : undefined,
   };
-  const written = saveModel(flags.save, result.net, info, flags.format);
+  // A run is never lost to its format: weights past float16 (or float32) go into the next wider one, said on stderr.
+  const format = formatThatFits(result.net.params, flags.format);
+  if (format !== flags.format) process.stderr.write(`digitnet: a weight does not fit in --format ${flags.format}; saving as ${format}\n`);
+  const written = saveModel(flags.save, result.net, info, format);
   if (text) out.write(`Saved ${flags.save} (${written})\n`);
 }
 

@@ -8,7 +8,6 @@
 import { basename, extname } from 'node:path';
 import type { Network } from '../nn/network.js';
 import { writeFileAtomic } from './atomic.js';
-import { FLOAT16_MAX } from './encoding.js';
 import { type LoadedModel, type ModelFormat, type ModelInfo, parseModel, serializeModel } from './model-format.js';
 import { parseOnnx } from './onnx-read.js';
 import { networkToOnnx } from './onnx-write.js';
@@ -20,9 +19,7 @@ import { MAX_FILE_BYTES, readFileCapped } from './read-text.js';
  * asked for. Returns the format written.
  */
 export function saveModel(path: string, net: Network, info: ModelInfo, format: ModelFormat = 'json'): ModelFormat {
-  let written = modelFormatFor(path, format);
-  // A weight past float16's range would make the file unwritable after a whole run: keep float32 for it (the caller says which format it got).
-  if (written === 'compact16' && net.params.some((v) => Math.abs(v) > FLOAT16_MAX)) written = 'compact';
+  const written = modelFormatFor(path, format);
   if (written === 'onnx') writeFileAtomic(path, networkToOnnx(net, info, modelName(path)));
   else writeFileAtomic(path, serializeModel(net, info, written) + '\n');
   return written;

@@ -48,6 +48,24 @@ const COMPACT: Partial<Record<ModelFormat, { kind: NumberKind; encoding: string 
   compact16: { kind: 'float16', encoding: 'base64-float16' },
 };
 
+/** Whether v survives the encoding's rounding as a finite number: float16 tops out at ±65504 (65520 and up round to infinity). */
+function fits(v: number, kind: NumberKind): boolean {
+  const f = Math.abs(Math.fround(v));
+  return kind === 'float16' ? f < 65520 : Number.isFinite(f);
+}
+
+/**
+ * `format`, or the next wider one whose numbers hold every parameter
+ * (compact16 → compact → json): for a file that must be written whatever the
+ * weights, like the end of a training run.
+ */
+export function formatThatFits(params: ArrayLike<number>, format: ModelFormat): ModelFormat {
+  const all = (kind: NumberKind) => Array.prototype.every.call(params, (v: number) => fits(v, kind));
+  if (format === 'compact16' && !all('float16')) format = 'compact';
+  if (format === 'compact' && !all('float32')) format = 'json';
+  return format;
+}
+
 /** Whether every value survives float16 exactly: a network read from a compact16 file does. */
 export function fitsFloat16(values: ArrayLike<number>): boolean {
   for (let i = 0; i < values.length; i++) {
@@ -86,12 +104,15 @@ export function serializeModel(net: Network, info: ModelInfo, format: ModelForma
   if (format === 'network2') return serializeNetwork2(net);
   if (format === 'onnx') throw new DigitNetError('ONNX models are binary: write them with saveModel (a file) rather than as text');
   const compact = COMPACT[format];
-  // The values the file will hold, for its checksum: rounded as the encoding rounds them.
-  const held = (values: Float64Array) => (compact ? (decodeNumbers(encodeNumbers(values, compact.kind), compact.kind) as { values: number[] }).values : values);
-  if (compact?.kind === 'float16') {
-    const big = net.params.find((v) => Math.abs(v) > FLOAT16_MAX);
-    if (big !== undefined) throw new DigitNetError(`a parameter of ${big} does not fit in float16 (at most ±${FLOAT16_MAX}): save this model as compact or json`);
+  if (compact) {
+    const big = net.params.find((v) => !fits(v, compact.kind));
+    const wider = compact.kind === 'float16' ? 'compact or json' : 'json';
+    const range = compact.kind === 'float16' ? ` (at most ±${FLOAT16_MAX})` : '';
+    if (big !== undefined) throw new DigitNetError(`a parameter of ${big} does not fit in ${compact.kind}${range}: save this model as ${wider}`);
   }
+  // The values the file will hold, for its checksum: rounded as the encoding rounds them.
+  const held = (values: Float64Array) =>
+    compact?.kind === 'float16' ? values.map((v) => fromFloat16Bits(toFloat16Bits(v))) : compact ? values.map(Math.fround) : values;
   return JSON.stringify({
     format: MODEL_FORMAT,
     version: MODEL_VERSION,

@@ -1,8 +1,8 @@
 /**
  * Shapes no written digit has, read from the 28×28 input the network saw:
- * a separate mark inside a loop (a face's eyes in its head, a dot in a
- * ring), or three loops or more (8 has two; scribbles and hatching have
- * many). The network's 11th output and its confidence floor let about one
+ * a separate mark inside a loop (a face's eyes in its head), or three loops
+ * or more (8 has two; scribbles and hatching have many). One mark across the
+ * middle of the loop is allowed: a slashed or dotted zero. The network's 11th output and its confidence floor let about one
  * non-digit in five through, most of them read as 0 or 8 (answer.ts); these
  * two checks turn away a share of those without relying on any model.
  *
@@ -77,7 +77,13 @@ function paperRegions(ink: Uint8Array, side: number): PaperRegions {
   return { region, sizes };
 }
 
-/** Whether a mark of MIN_MARK pixels or more touches no outside paper: it lies inside a loop of another. */
+/**
+ * Whether a mark of MIN_MARK pixels or more touches no outside paper (it
+ * lies inside a loop of another), unless it is the only one and lies across
+ * the middle of the loop's hole: the slash or dot of a zero, where a face's
+ * eyes and mouth sit off the middle (with it, 95–96% of the benchmark's
+ * faces are still turned away, against 98–100% without it).
+ */
 function enclosedMark(ink: Uint8Array, side: number, paper: PaperRegions): boolean {
   const marks = labelComponents(ink, side, side);
   const outside = new Uint8Array(marks.count);
@@ -92,6 +98,16 @@ function enclosedMark(ink: Uint8Array, side: number, paper: PaperRegions): boole
     const onBorder = x === 0 || y === 0 || x === side - 1 || y === side - 1;
     if (onBorder || touches(p - 1) || touches(p + 1) || touches(p - side) || touches(p + side)) outside[m] = 1;
   }
-  for (let m = 0; m < marks.count; m++) if (outside[m] === 0 && pixels[m] >= MIN_MARK) return true;
-  return false;
+  const enclosed: number[] = [];
+  for (let m = 0; m < marks.count; m++) if (outside[m] === 0 && pixels[m] >= MIN_MARK) enclosed.push(m);
+  if (enclosed.length !== 1) return enclosed.length > 1;
+  // The middle of the hole: the mean position of the paper inside loops.
+  let [sx, sy, n] = [0, 0, 0];
+  for (let p = 0; p < ink.length; p++) {
+    if (paper.region[p] > 0) [sx, sy, n] = [sx + (p % side), sy + Math.floor(p / side), n + 1];
+  }
+  const box = marks.boxes[enclosed[0]];
+  const [cx, cy] = [sx / n, sy / n];
+  const across = cx >= box.x - 1 && cx <= box.x + box.width && cy >= box.y - 1 && cy <= box.y + box.height;
+  return !across;
 }

@@ -23,7 +23,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, relative, sep } from 'node:path';
 import { findMnistFile, MNIST_FILES, readIdxBytes } from '../data/mnist.js';
 import { DigitNetError, type ErrorKind } from '../errors.js';
-import { fitsFloat16, serializeModel } from '../io/model-format.js';
+import { fitsFloat16, formatThatFits, serializeModel } from '../io/model-format.js';
 import type { Network } from '../nn/network.js';
 import type { PictureReading } from '../read/read-picture.js';
 import { VERSION } from '../version.js';
@@ -113,7 +113,7 @@ export function createDigitNetServer(options: ServerOptions): Server {
 
 function apiRoutes(options: ServerOptions, predict: PredictContext): Record<string, Partial<Record<string, Handler>>> {
   // As small as the model allows without changing it: float16 when it came from a float16 file.
-  const modelJson = serializeModel(options.model, {}, fitsFloat16(options.model.params) ? 'compact16' : 'compact');
+  const modelJson = serializeModel(options.model, {}, fitsFloat16(options.model.params) ? 'compact16' : formatThatFits(options.model.params, 'compact'));
   return {
     '/api/health': {
       GET: (_req, res) => sendJson(res, 200, { status: 'ok', version: VERSION, model: options.model.spec }),
