@@ -84,7 +84,9 @@ export function inkMap(grey: ArrayLike<number>, w: number, h: number, polarity: 
   const level = inkLevel(inked.subarray(0, count), w * h, floor);
   if (level < Math.max(MIN_CONTRAST, 6 * sigma)) {
     const marks = polarity === 'auto' ? 'marks' : `${polarity} marks`;
-    throw new DigitNetError(`${name}: no digit found (no ${marks} stand out from the background: contrast ${Math.round(level)} of 255)`);
+    // Strong marks refused for the picture's own noise say so: "contrast 255 of 255" alone reads as a contradiction.
+    const noise = level >= MIN_CONTRAST ? `, no more than 6 times the background's noise of ±${Math.round(sigma)}` : '';
+    throw new DigitNetError(`${name}: no digit found (no ${marks} stand out from the background: contrast ${Math.round(level)} of 255${noise})`);
   }
 
   const t = Math.min(0.5, Math.max(minThreshold, (4 * sigma) / level));
