@@ -46,7 +46,7 @@ export function predictCommand(): Command {
     .option('--model <file>', 'model file to answer with (default: the model shipped with DigitNet, models/default.json)')
     .option('--csv <file>', 'instead of images, answer every row of a CSV of pixels (Kaggle\'s test.csv: pixel0,…,pixel783, header or none) on stdout as Kaggle\'s submission, ImageId,Label (ids from 1); a label column, if any, is not used but scored on stderr')
     .option('--show', 'also write the 28×28 image(s) the network saw beside each picture (photo.jpg → photo.mnist.png)')
-    .option('--json', 'one JSON object per image: {file, text, digit, confidence, probabilities[10], notDigit, digits[{digit, confidence, probabilities, box}], reason} (and shown with --show)')
+    .option('--json', 'one JSON object per image: {file, text, digit, confidence, probabilities[10], notDigit, digits[{digit, best, confidence, probabilities, notDigit, shape?, box}], reason} (and shown with --show)')
     .addOption(new Option('--ink <polarity>', 'dark ink on light paper, light ink on dark, or decide per image').choices(['auto', 'dark', 'light']).default('auto'))
     .addOption(
       new Option('--threads <n>', 'threads reading the pictures (finding the ink takes most of the time; sharp decodes on threads of its own) or, with --csv, running the network: a number, or auto (default) to use every idle core for 8 pictures or more, and for a CSV where it pays')
@@ -55,7 +55,7 @@ export function predictCommand(): Command {
     )
     .addHelpText(
       'after',
-      '\nPrints "FILE: 7 (99.8%)" for a digit, "FILE: 37 (3: 99.1%, 7: 98.0%)" for a number, "FILE: not a digit\n(best guess 8, 41.2%)" for a scribble, a letter or a drawing, "FILE: unclear digits: 2?26 (…)" for a number with a\ndigit too unsure to read, and says so when digits touch too much to be split. A file that cannot be read or holds no marks gets one "digitnet: FILE: reason" line on\nstderr and the others are still answered.\nWith --csv FILE: "ImageId,Label" then one "ID,LABEL" line per row (Kaggle\'s submission format).\nExit code: 0 every picture read as digits; 3 one or more pictures are not (all) digits; 1 one or more files\nfailed (or the model is unusable); 2 bad usage.',
+      '\nPrints "FILE: 7 (99.8%)" for a digit, "FILE: 37 (3: 99.1%, 7: 98.0%)" for a number, "FILE: not a digit\n(best guess 8, 41.2%)" for a scribble, a letter or a drawing (with the shape that rules out a digit\nwhen there is one: "not a digit (a mark inside a loop; best guess 0, 35.0%)"), "FILE: unclear digits: 2?26 (…)" for a number with a\ndigit too unsure to read, and says so when digits touch too much to be split. A file that cannot be read or holds no marks gets one "digitnet: FILE: reason" line on\nstderr and the others are still answered.\nWith --csv FILE: "ImageId,Label" then one "ID,LABEL" line per row (Kaggle\'s submission format).\nExit code: 0 every picture read as digits; 3 one or more pictures are not (all) digits; 1 one or more files\nfailed (or the model is unusable); 2 bad usage.',
     )
     .action(async (images: string[], flags: PredictFlags) => {
       if (flags.csv !== undefined) return predictCsv(images, flags);
