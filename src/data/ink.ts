@@ -338,7 +338,7 @@ function borderValues(grey: ArrayLike<number>, w: number, h: number): Float32Arr
  * dust holds no digit.
  */
 function removeStrayMarks(ink: Float32Array, w: number, h: number): void {
-  const { label, count, mass, boxes } = labelComponents(ink, w, h);
+  const { label, count, mass, peak, boxes } = labelComponents(ink, w, h);
   const edges = pageEdges(label, count, w, h);
   const minSide = Math.max(3, MIN_MARK_FRACTION * Math.min(w, h));
   const extent = (c: number) => Math.max(boxes[c].width, boxes[c].height);
@@ -351,7 +351,7 @@ function removeStrayMarks(ink: Float32Array, w: number, h: number): void {
   }
   // A page of dust alone holds no digit: some mark must be of a digit's size.
   const blank = widest < Math.max(3, MIN_DIGIT_FRACTION * Math.min(w, h));
-  const faint = faintSideMarks(ink, label, count, boxes, w, h);
+  const faint = faintSideMarks(peak, boxes, w, h);
   const drop = Uint8Array.from(mass, (m, c) => Number(edges[c] || faint[c] || blank || m < SPECK_FRACTION * largest || extent(c) < minSide));
   for (let p = 0; p < w * h; p++) {
     if (label[p] >= 0 && drop[label[p]]) ink[p] = 0;
@@ -364,9 +364,7 @@ function removeStrayMarks(ink: Float32Array, w: number, h: number): void {
  * falls under the light model's paper). Writing is as dark as the darkest
  * writing near it; a strip of table is not.
  */
-function faintSideMarks(ink: Float32Array, label: Int32Array, count: number, boxes: PixelBox[], w: number, h: number): Uint8Array {
-  const peak = new Float32Array(count);
-  for (let p = 0; p < w * h; p++) if (label[p] >= 0 && ink[p] > peak[label[p]]) peak[label[p]] = ink[p];
+function faintSideMarks(peak: Float64Array, boxes: PixelBox[], w: number, h: number): Uint8Array {
   const darkest = peak.reduce((a, b) => Math.max(a, b), 0);
   const atSide = (b: PixelBox) => b.x === 0 || b.y === 0 || b.x + b.width === w || b.y + b.height === h;
   return Uint8Array.from(peak, (v, c) => Number(v < FAINT_SIDE * darkest && atSide(boxes[c])));
