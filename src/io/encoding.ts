@@ -33,6 +33,8 @@ const WIDTH: Record<NumberKind, number> = { float16: 2, float32: 4, float64: 8, 
 
 /** The largest finite float16. */
 export const FLOAT16_MAX = 65504;
+/** The smallest magnitude that rounds to float16 infinity: halfway from 65504 to 65536, where ties go to even (65536). */
+export const FLOAT16_OVERFLOW = 65520;
 
 /** Little-endian base64 of `values`; float16 throws a RangeError for a value beyond ±FLOAT16_MAX once rounded. */
 export function encodeNumbers(values: ArrayLike<number>, kind: NumberKind): string {
@@ -58,20 +60,18 @@ const u32 = new Uint32Array(f32.buffer);
  */
 export function toFloat16Bits(v: number): number {
   f32[0] = v;
+  if (!(Math.abs(f32[0]) < FLOAT16_OVERFLOW)) throw new RangeError(`${v} does not fit in float16 (at most ±${FLOAT16_MAX})`);
   const x = u32[0];
   const sign = (x >>> 16) & 0x8000;
   const exponent = ((x >>> 23) & 0xff) - 127 + 15;
   let mantissa = x & 0x7fffff;
-  if (exponent >= 31 || !Number.isFinite(v)) throw new RangeError(`${v} does not fit in float16 (at most ±${FLOAT16_MAX})`);
   if (exponent <= 0) {
     if (exponent < -10) return sign; // under half the smallest subnormal: ±0
     mantissa |= 0x800000; // the implicit 1, now explicit
     return sign | roundShift(mantissa, 14 - exponent);
   }
-  const half = (exponent << 10) + roundShift(mantissa, 13);
-  // Rounding up may carry into the exponent: still right, unless it reaches infinity.
-  if (half >= 0x7c00) throw new RangeError(`${v} does not fit in float16 (at most ±${FLOAT16_MAX})`);
-  return sign | half;
+  // Rounding up may carry into the exponent: still right (below FLOAT16_OVERFLOW it never reaches infinity).
+  return sign | ((exponent << 10) + roundShift(mantissa, 13));
 }
 
 /** m >> shift, rounded to the nearest, ties to even. */

@@ -18,7 +18,8 @@ import { isCostName } from '../nn/costs.js';
 import { Network, type NetworkSpec, sizesProblem } from '../nn/network.js';
 import { VERSION } from '../version.js';
 import {
-  checksumProblem, crc32OfNumbers, decodeNumbers, encodeNumbers, FLOAT16_MAX, formatChecksum, fromFloat16Bits, isObject, type NumberKind, toFloat16Bits,
+  checksumProblem, crc32OfNumbers, decodeNumbers, encodeNumbers, FLOAT16_MAX, FLOAT16_OVERFLOW, formatChecksum, fromFloat16Bits, isObject, type NumberKind,
+  toFloat16Bits,
 } from './encoding.js';
 import { MNIST_INPUTS } from '../data/image.js';
 import { readTrainingRecord, type TrainingRecord } from './training-record.js';
@@ -34,8 +35,8 @@ export const MODEL_VERSION = 1;
 /**
  * json: numbers as text (exact); compact: base64 float32; compact16: base64
  * float16 (half the download again: weights keep 11 significant bits, which
- * moved the shipped model's answers by a few in 10,000, README "Model
- * files"); network2: Nielsen's format; onnx: a standard ONNX model (binary,
+ * changed none of the shipped model's measured answers, README "The shipped
+ * model"); network2: Nielsen's format; onnx: a standard ONNX model (binary,
  * so written and read by model-file.ts through onnx-write.ts and
  * onnx-read.ts, not here).
  */
@@ -48,10 +49,15 @@ const COMPACT: Partial<Record<ModelFormat, { kind: NumberKind; encoding: string 
   compact16: { kind: 'float16', encoding: 'base64-float16' },
 };
 
-/** Whether v survives the encoding's rounding as a finite number: float16 tops out at ±65504 (65520 and up round to infinity). */
+/** Whether v survives the encoding's rounding as a finite number (toFloat16Bits refuses the rest). */
 function fits(v: number, kind: NumberKind): boolean {
   const f = Math.abs(Math.fround(v));
-  return kind === 'float16' ? f < 65520 : Number.isFinite(f);
+  return kind === 'float16' ? f < FLOAT16_OVERFLOW : Number.isFinite(f);
+}
+
+/** v as a file of this kind holds it (v must fit). */
+function rounded(v: number, kind: NumberKind): number {
+  return kind === 'float16' ? fromFloat16Bits(toFloat16Bits(v)) : kind === 'float32' ? Math.fround(v) : v;
 }
 
 /**
@@ -70,7 +76,7 @@ export function formatThatFits(params: ArrayLike<number>, format: ModelFormat): 
 export function fitsFloat16(values: ArrayLike<number>): boolean {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!(Math.abs(v) <= FLOAT16_MAX) || fromFloat16Bits(toFloat16Bits(v)) !== v) return false;
+    if (!fits(v, 'float16') || rounded(v, 'float16') !== v) return false;
   }
   return true;
 }
@@ -110,9 +116,6 @@ export function serializeModel(net: Network, info: ModelInfo, format: ModelForma
     const range = compact.kind === 'float16' ? ` (at most ±${FLOAT16_MAX})` : '';
     if (big !== undefined) throw new DigitNetError(`a parameter of ${big} does not fit in ${compact.kind}${range}: save this model as ${wider}`);
   }
-  // The values the file will hold, for its checksum: rounded as the encoding rounds them.
-  const held = (values: Float64Array) =>
-    compact?.kind === 'float16' ? values.map((v) => fromFloat16Bits(toFloat16Bits(v))) : compact ? values.map(Math.fround) : values;
   return JSON.stringify({
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -123,7 +126,7 @@ export function serializeModel(net: Network, info: ModelInfo, format: ModelForma
     cost: net.cost.name,
     encoding: compact ? compact.encoding : 'json',
     // Of the values the file holds: float32- or float16-rounded in a compact file.
-    checksum: formatChecksum(crc32OfNumbers(held(net.params))),
+    checksum: formatChecksum(crc32OfNumbers(compact ? net.params.map((v) => rounded(v, compact.kind)) : net.params)),
     layers: net.layers.map((l) =>
       compact
         ? { weights: encodeNumbers(l.weights, compact.kind), biases: encodeNumbers(l.biases, compact.kind) }
