@@ -36,6 +36,12 @@ export function removeRuledLines(ink: Float32Array, w: number, h: number): void 
 /** How a line must reach the picture's ends: both, or one only when it is faint (crossesAll). */
 type Reach = 'both ends' | 'one end, faint';
 
+/** Whether ink from `first` to `last` along a line of `len` comes within `edge` of the ends `reach` asks for. */
+function reaches(reach: Reach, first: number, last: number, len: number, edge: number): boolean {
+  const [atStart, atEnd] = [first < edge, last >= len - edge];
+  return reach === 'both ends' ? atStart && atEnd : atStart || atEnd;
+}
+
 /** Lines along the first axis (length `len`, `across` of them), pixels addressed through `at`. */
 function removeLines(ink: Float32Array, len: number, across: number, reach: Reach, at: (i: number, j: number) => number): void {
   const edge = Math.max(1, Math.ceil(0.03 * len));
@@ -52,8 +58,7 @@ function removeLines(ink: Float32Array, len: number, across: number, reach: Reac
         last = i;
       }
     }
-    const reached = reach === 'both ends' ? first < edge && last >= len - edge : first < edge || last >= len - edge;
-    candidate[j] = Number(covered >= LINE_SEED * len && reached);
+    candidate[j] = Number(covered >= LINE_SEED * len && reaches(reach, first, last, len, edge));
   }
   const thin = Math.max(2, Math.round(LINE_THICKNESS * across));
   for (let j = 0; j < across; ) {
@@ -88,11 +93,10 @@ function crossesAll(ink: Float32Array, len: number, j0: number, j1: number, edge
     first = Math.min(first, i);
     last = i;
   }
-  if (darkness.length < LINE_COVERAGE * len) return false;
-  if (first < edge && last >= len - edge) return true;
-  if (reach === 'both ends') return false;
+  if (darkness.length < LINE_COVERAGE * len || !reaches(reach, first, last, len, edge)) return false;
+  if (reaches('both ends', first, last, len, edge)) return true;
   darkness.sort((a, b) => a - b);
-  return (first < edge || last >= len - edge) && darkness[darkness.length >> 1] < LINE_FAINT;
+  return darkness[darkness.length >> 1] < LINE_FAINT;
 }
 
 /** Zero lines j0..j1 except where ink continues on both sides of the band (a stroke crossing it). */
