@@ -82,6 +82,8 @@ const SHAPES: Shape[] = [
   { sizes: [17, 6, 5, 2], activations: ['leaky-relu', 'tanh', 'leaky-relu'], cost: 'quadratic' },
   { sizes: [3, 1, 2], activations: ['sigmoid', 'softmax'], cost: 'log-likelihood' },
   { sizes: [50, 70, 10], activations: ['sigmoid', 'sigmoid'], cost: 'cross-entropy' },
+  // 150 inputs = two 64-pixel masks, a 16-pixel one and a tail of 6 (lists.ts visits pixels in those steps).
+  { sizes: [150, 7, 4], activations: ['relu', 'softmax'], cost: 'log-likelihood' },
 ];
 
 type Rule = Omit<UpdateOptions, 'batchSize' | 'eta'>;

@@ -12,16 +12,19 @@ export function listPixels(image: usize, I: i32, pixelValues: usize, rowBytes: i
   let n: usize = 0; // list length in bytes (4 per entry)
   let k = 0;
   const zero = i8x16.splat(0);
-  // Sixteen pixels at a time: a bit mask of the nonzero ones, then visit its set bits.
+  // A bit mask of the nonzero pixels, 64 at a time, then its set bits visited. The visiting loop's
+  // exit is a mispredicted branch (the count of set bits varies), so one per 64 pixels rather than
+  // one per 16 (the SIMD compare's width) took the reference epoch from 84 to 78 ms.
+  for (; k + 64 <= I; k += 64) {
+    const at = image + <usize>k;
+    const mask = <u64>i8x16.bitmask(i8x16.ne(v128.load(at), zero))
+      | (<u64>i8x16.bitmask(i8x16.ne(v128.load(at, 16), zero)) << 16)
+      | (<u64>i8x16.bitmask(i8x16.ne(v128.load(at, 32), zero)) << 32)
+      | (<u64>i8x16.bitmask(i8x16.ne(v128.load(at, 48), zero)) << 48);
+    n = listSetBits(mask, k, image, pixelValues, rowBytes, rows, values, n);
+  }
   for (; k + 16 <= I; k += 16) {
-    let mask = i8x16.bitmask(i8x16.ne(v128.load(image + <usize>k), zero));
-    while (mask != 0) {
-      const p = k + ctz(mask);
-      mask &= mask - 1;
-      store<i32>(rows + n, p * rowBytes);
-      store<f32>(values + n, load<f32>(pixelValues + (<usize>load<u8>(image + <usize>p) << 2)));
-      n += 4;
-    }
+    n = listSetBits(<u64>i8x16.bitmask(i8x16.ne(v128.load(image + <usize>k), zero)), k, image, pixelValues, rowBytes, rows, values, n);
   }
   for (; k < I; k++) {
     const byte = load<u8>(image + <usize>k);
@@ -32,6 +35,19 @@ export function listPixels(image: usize, I: i32, pixelValues: usize, rowBytes: i
     }
   }
   return <i32>(n >> 2);
+}
+
+/** Append pixel k + i for each set bit i of mask to the list, whose length in bytes is n; returns the new length. */
+// @ts-ignore: decorator
+@inline function listSetBits(mask: u64, k: i32, image: usize, pixelValues: usize, rowBytes: i32, rows: usize, values: usize, n: usize): usize {
+  while (mask != 0) {
+    const p = k + <i32>ctz(mask);
+    mask &= mask - 1;
+    store<i32>(rows + n, p * rowBytes);
+    store<f32>(values + n, load<f32>(pixelValues + (<usize>load<u8>(image + <usize>p) << 2)));
+    n += 4;
+  }
+  return n;
 }
 
 /** List the nonzero activations a[0 .. I) of the previous layer as (k·rowBytes, a[k]); returns how many. */
