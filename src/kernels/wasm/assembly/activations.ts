@@ -52,3 +52,14 @@ function softmaxRow(z: usize, a: usize, O: i32, Op: i32): void {
   if (act == ACT_RELU) return z > 0 ? <f32>1 : <f32>0;
   return z > 0 ? <f32>1 : slope; // leaky ReLU (softmax never gets here: its cost's δ is a − y)
 }
+
+/** `derivative` on four lanes at once: each lane gets the same float32 operations as the scalar one. */
+// @ts-ignore: decorator
+@inline export function derivative4(act: i32, z: v128, a: v128, slope: f32): v128 {
+  const one = f32x4.splat(1);
+  if (act == ACT_SIGMOID) return f32x4.mul(a, f32x4.sub(one, a));
+  if (act == ACT_TANH) return f32x4.sub(one, f32x4.mul(a, a));
+  const positive = f32x4.gt(z, f32x4.splat(0));
+  if (act == ACT_RELU) return v128.and(one, positive); // 1 where z > 0, else +0
+  return v128.bitselect(one, f32x4.splat(slope), positive);
+}

@@ -53,13 +53,13 @@ export function listPixels(image: usize, I: i32, pixelValues: usize, rowBytes: i
 /** List the nonzero activations a[0 .. I) of the previous layer as (k·rowBytes, a[k]); returns how many. */
 export function listActivations(a: usize, I: i32, rowBytes: i32, rows: usize, values: usize): i32 {
   let n: usize = 0;
+  // Every entry is written and the length moves on only past a nonzero one: no branch to
+  // mispredict on ReLU's zeros, about half of a wide layer's units in no pattern.
   for (let k = 0; k < I; k++) {
     const x = load<f32>(a + (<usize>k << 2));
-    if (x != 0) {
-      store<i32>(rows + n, k * rowBytes);
-      store<f32>(values + n, x);
-      n += 4;
-    }
+    store<i32>(rows + n, k * rowBytes);
+    store<f32>(values + n, x);
+    n += select<usize>(4, 0, x != 0);
   }
   return <i32>(n >> 2);
 }

@@ -15,7 +15,7 @@
  *   addOuterRow   T += s · xᵀ δ                  (the fused BP4 + update; T is W or its velocity)
  *   backpropRow   δprev = (W δ) ⊙ σ′(zprev)      BP2, W: I×Op, δ: Op, δprev: I
  */
-import { derivative } from "./activations";
+import { derivative, derivative4 } from "./activations";
 import { sum4 } from "./math";
 
 /** z = b + Σₜ xₜ·W[kₜ,:], the list giving kₜ as byte offsets of W's rows (rows) and xₜ (values); shape 1×I · I×Op → 1×Op. */
@@ -116,10 +116,34 @@ export function addOuterRow(T: usize, Op: i32, rows: usize, values: usize, n: i3
   }
 }
 
-/** BP2 for one row: δprev[k] = σ′(zprev[k]) · Σⱼ W[k,j]·δ[j] for k < I; shape I×Op · Op → I. */
+/**
+ * BP2 for one row: δprev[k] = σ′(zprev[k]) · Σⱼ W[k,j]·δ[j] for k < I; shape I×Op · Op → I.
+ * Four rows of W at a time: their four partial-sum vectors are added across
+ * by two rounds of shuffles into one vector of four sums, (l0 + l1) + (l2 + l3)
+ * in each lane as sum4 adds them, so the numbers are sum4's, with σ′ taken on
+ * four lanes too; a row at a time took 4 lane extractions and 3 adds per row.
+ */
 export function backpropRow(W: usize, I: i32, Op: i32, d: usize, dPrev: usize, zPrev: usize, aPrev: usize, act: i32, slope: f32): void {
   const rowBytes = <usize>Op << 2;
-  for (let k = 0; k < I; k++) {
+  let k = 0;
+  for (; k + 4 <= I; k += 4) {
+    const w = W + <usize>k * rowBytes;
+    let acc0 = f32x4.splat(0), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    for (let j: usize = 0; j < rowBytes; j += 16) {
+      const dj = v128.load(d + j);
+      acc0 = f32x4.add(acc0, f32x4.mul(v128.load(w + j), dj));
+      acc1 = f32x4.add(acc1, f32x4.mul(v128.load(w + rowBytes + j), dj));
+      acc2 = f32x4.add(acc2, f32x4.mul(v128.load(w + 2 * rowBytes + j), dj));
+      acc3 = f32x4.add(acc3, f32x4.mul(v128.load(w + 3 * rowBytes + j), dj));
+    }
+    // Pairs of lanes: [acc0 l0+l1, acc0 l2+l3, acc1 l0+l1, acc1 l2+l3], and the same for acc2, acc3.
+    const pairs01 = f32x4.add(v128.shuffle<f32>(acc0, acc1, 0, 2, 4, 6), v128.shuffle<f32>(acc0, acc1, 1, 3, 5, 7));
+    const pairs23 = f32x4.add(v128.shuffle<f32>(acc2, acc3, 0, 2, 4, 6), v128.shuffle<f32>(acc2, acc3, 1, 3, 5, 7));
+    const sums = f32x4.add(v128.shuffle<f32>(pairs01, pairs23, 0, 2, 4, 6), v128.shuffle<f32>(pairs01, pairs23, 1, 3, 5, 7));
+    const at = <usize>k << 2;
+    v128.store(dPrev + at, f32x4.mul(sums, derivative4(act, v128.load(zPrev + at), v128.load(aPrev + at), slope)));
+  }
+  for (; k < I; k++) {
     const w = W + <usize>k * rowBytes;
     let acc = f32x4.splat(0);
     for (let j: usize = 0; j < rowBytes; j += 16) acc = f32x4.add(acc, f32x4.mul(v128.load(w + j), v128.load(d + j)));
