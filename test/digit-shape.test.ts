@@ -1,9 +1,9 @@
 /**
  * Shapes no digit has (src/read/digit-shape.ts): a mark inside a loop and
- * three loops are turned away whatever the network says; a 0, an 8, a 0
+ * three loops are turned away whatever the network says, and strokes that
+ * meet in three places unless the network is sure; a 0, an 8, a 4, a 0
  * with a one-pixel speck, a slashed or dotted 0, and MNIST's own digits
- * are not. The picture path
- * says why, on the CLI's line and in the JSON.
+ * are not. The picture path says why, on the CLI's line and in the JSON.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -12,7 +12,7 @@ import { describeReading } from '../src/cli/predict-command.js';
 import { loadMnist } from '../src/data/mnist.js';
 import type { RasterImage } from '../src/data/raster.js';
 import { answerDigit } from '../src/read/answer.js';
-import { shapeVeto } from '../src/read/digit-shape.js';
+import { SURE_OF_DIGIT, shapeVeto } from '../src/read/digit-shape.js';
 import { readPicture } from '../src/read/read-picture.js';
 import { readingJson } from '../src/read/reading-json.js';
 
@@ -34,7 +34,22 @@ function dot(input: Float32Array, x: number, y: number, size = 2): Float32Array 
   return input;
 }
 
+/** A stroke of half-width w along the segment (x0, y0)–(x1, y1), added to a 28×28 input. */
+function line(input: Float32Array, x0: number, y0: number, x1: number, y1: number, w = 1.3): Float32Array {
+  const [dx, dy] = [x1 - x0, y1 - y0];
+  const len2 = dx * dx + dy * dy;
+  for (let y = 0; y < SIDE; y++) {
+    for (let x = 0; x < SIDE; x++) {
+      const t = Math.max(0, Math.min(1, ((x - x0) * dx + (y - y0) * dy) / len2));
+      if (Math.hypot(x - x0 - t * dx, y - y0 - t * dy) <= w) input[y * SIDE + x] = 1;
+    }
+  }
+  return input;
+}
+
 const blank = () => new Float32Array(SIDE * SIDE);
+/** Three long strokes that cross each other in three places, like a scribbled triangle. */
+const tangle = () => line(line(line(blank(), 2, 22, 26, 18), 6, 26, 16, 2), 12, 2, 24, 26);
 /** Eyes and a mouth big enough that a picture's clean-up keeps them (it drops specks under 5% of the largest mark's ink). */
 const face = () => {
   const f = dot(dot(ring(blank(), 14, 14, 9, 10), 9, 9, 3), 16, 9, 3);
@@ -63,6 +78,23 @@ test('a slashed or a dotted zero passes: one mark across the middle of the loop;
   assert.equal(shapeVeto(mouthOnly), 'a mark inside a loop');
 });
 
+test('strokes that cross in three places are a tangle, unless the network is sure of a digit', () => {
+  assert.equal(shapeVeto(tangle()), 'a tangle of strokes');
+  assert.equal(shapeVeto(tangle(), SURE_OF_DIGIT - 0.01), 'a tangle of strokes');
+  assert.equal(shapeVeto(tangle(), SURE_OF_DIGIT), null);
+  // Two of the three strokes cross once: a digit may do that (a 4, a 7 with a bar).
+  assert.equal(shapeVeto(line(line(blank(), 2, 22, 26, 18), 6, 26, 16, 2)), null);
+});
+
+test('an 8 of two loops, a 4 with its crossing and a # of four crossings', () => {
+  assert.equal(shapeVeto(ring(ring(blank(), 14, 8, 5, 5), 14, 19, 6, 5)), null);
+  const four = line(line(line(blank(), 16, 3, 16, 25), 16, 3, 5, 17), 4, 17, 23, 17);
+  assert.equal(shapeVeto(four), null);
+  const hash = line(line(line(line(blank(), 3, 10, 24, 10), 3, 18, 24, 18), 10, 3, 10, 24), 18, 3, 18, 24);
+  // A # also closes a loop in its middle, but only one: it is the crossings that rule it out.
+  assert.equal(shapeVeto(hash), 'a tangle of strokes');
+});
+
 test('three loops are more than any digit has; pinholes of 1–2 pixels do not count', () => {
   const chain = ring(ring(ring(blank(), 14, 6, 4, 4), 14, 14, 4, 4), 14, 22, 4, 4);
   assert.equal(shapeVeto(chain), 'more than two loops');
@@ -77,18 +109,21 @@ test('three loops are more than any digit has; pinholes of 1–2 pixels do not c
   assert.equal(shapeVeto(withPinhole(3)), 'more than two loops');
 });
 
+const { network } = loadDigitModel(undefined);
+
 test('almost no MNIST test digit has a shape that rules it out', () => {
   const { test: mnist } = loadMnist();
-  let vetoed = 0;
+  let [loopsOrMarks, tangles] = [0, 0];
   for (let n = 0; n < mnist.count; n++) {
     const input = Float32Array.from(mnist.images.subarray(n * 784, (n + 1) * 784), (v) => v / 255);
-    if (shapeVeto(input) !== null) vetoed++;
+    // A confidence of 1 leaves out the tangle check; the shipped model's own confidence puts it back.
+    if (shapeVeto(input, 1) !== null) loopsOrMarks++;
+    else if (answerDigit(network, input).shape === 'a tangle of strokes') tangles++;
   }
-  // 6 of 10,000 when measured (8s with a tiny third loop); a rule that fired on digits would show here.
-  assert.ok(vetoed <= 20, `${vetoed} of ${mnist.count} MNIST test digits turned away by their shape`);
+  // 6 and 24 of 10,000 when measured (8s with a tiny third loop; ragged or oddly joined digits the model was unsure of).
+  assert.ok(loopsOrMarks <= 20, `${loopsOrMarks} of ${mnist.count} MNIST test digits turned away by a loop or a mark inside one`);
+  assert.ok(tangles <= 40, `${tangles} of ${mnist.count} MNIST test digits turned away as a tangle`);
 });
-
-const { network } = loadDigitModel(undefined);
 
 test('the answer is "not a digit" with the shape said, even where the network would answer', () => {
   const answer = answerDigit(network, face());

@@ -43,7 +43,7 @@ export function answerDigit(network: Network, input: ArrayLike<number>): DigitAn
   let best = 0;
   for (let d = 1; d < DIGITS; d++) if (probabilities[d] > probabilities[best]) best = d;
   const confidence = probabilities[best];
-  const shape = shapeVeto(input);
+  const shape = shapeVeto(input, confidence);
   const digit = shape === null && confidence >= MIN_CONFIDENCE && confidence > notDigit ? best : null;
   return { digit, best, confidence, probabilities, notDigit, ...(shape ? { shape } : {}) };
 }

@@ -13,7 +13,7 @@ export interface ReadingJson {
   confidence?: number;
   probabilities?: number[];
   notDigit?: number;
-  /** Per digit; `shape` says why a shape no digit has ruled it out ("a mark inside a loop", "more than two loops"). */
+  /** Per digit; `shape` says why a shape no digit has ruled it out ("a mark inside a loop", "more than two loops", "a tangle of strokes"). */
   digits: { digit: number | null; best: number; confidence: number; probabilities: number[]; notDigit: number; shape?: string; box: InkBox }[];
   reason?: string;
   touching?: InkBox[];
