@@ -16,6 +16,7 @@
  *
  * Browser-safe.
  */
+import { labelComponents } from '../data/components.js';
 
 /** The 8 neighbours in ring order, clockwise from north: (dx, dy). */
 const RING: readonly (readonly [number, number])[] = [[0, -1], [1, -1], [1, 0], [1, 1], [0, 1], [-1, 1], [-1, 0], [-1, -1]];
@@ -74,8 +75,9 @@ function degree(map: Uint8Array, side: number, x: number, y: number): number {
 
 /**
  * Remove, in place, each branch of at most `maxLength` pixels that runs from
- * an end of the skeleton to a junction: the spurs a ragged stroke edge leaves. Two rounds: removing a spur can leave
- * its junction a plain stroke pixel, and a second spur beside it exposed.
+ * an end of the skeleton to a junction: the spurs a ragged stroke edge
+ * leaves. Two rounds: removing a spur can leave its junction a plain stroke
+ * pixel, and a second spur beside it exposed.
  */
 export function pruneSpurs(skeleton: Uint8Array, side: number, maxLength: number): void {
   for (let round = 0; round < 2; round++) {
@@ -119,24 +121,5 @@ function isJunction(skeleton: Uint8Array, side: number, i: number): boolean {
 export function countJunctions(skeleton: Uint8Array, side: number): number {
   const junction = new Uint8Array(skeleton.length);
   for (let i = 0; i < skeleton.length; i++) if (isJunction(skeleton, side, i)) junction[i] = 1;
-  let count = 0;
-  const seen = new Uint8Array(skeleton.length);
-  for (let i = 0; i < junction.length; i++) {
-    if (!junction[i] || seen[i]) continue;
-    count++;
-    const stack = [i];
-    seen[i] = 1;
-    while (stack.length > 0) {
-      const at = stack.pop() as number;
-      for (const [dx, dy] of RING) {
-        const [x, y] = [(at % side) + dx, Math.floor(at / side) + dy];
-        const j = y * side + x;
-        if (inkAt(junction, side, x, y) && !seen[j]) {
-          seen[j] = 1;
-          stack.push(j);
-        }
-      }
-    }
-  }
-  return count;
+  return labelComponents(junction, side, side).count;
 }
