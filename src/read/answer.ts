@@ -15,9 +15,9 @@ export const DIGITS = 10;
  * Below this probability the best digit is not taken. Chosen with
  * bench/real/calibrate.ts on the real-handwriting benchmark's dev digits and
  * on non-digits the report does not use. With the shipped model the 11th
- * output and the shape checks turn away 2.0% of the digits and a floor of
- * 0.3 no more (0.5: 3.3%), while 87% of the non-digits are rejected
- * (0.5: 90%). See README "People's handwriting".
+ * output and the shape checks turn away 2.3% of the digits and a floor of
+ * 0.3 no more (0.5: 3.5%), while 89% of the non-digits are rejected
+ * (0.5: 91%). See README "People's handwriting".
  */
 export const MIN_CONFIDENCE = 0.3;
 
