@@ -15,6 +15,7 @@ import { answerDigit } from '../src/read/answer.js';
 import { SURE_OF_DIGIT, shapeVeto } from '../src/read/digit-shape.js';
 import { readPicture } from '../src/read/read-picture.js';
 import { readingJson } from '../src/read/reading-json.js';
+import { drawStroke } from './helpers.js';
 
 const SIDE = 28;
 
@@ -34,18 +35,8 @@ function dot(input: Float32Array, x: number, y: number, size = 2): Float32Array 
   return input;
 }
 
-/** A stroke of half-width w along the segment (x0, y0)–(x1, y1), added to a 28×28 input. */
-function line(input: Float32Array, x0: number, y0: number, x1: number, y1: number, w = 1.3): Float32Array {
-  const [dx, dy] = [x1 - x0, y1 - y0];
-  const len2 = dx * dx + dy * dy;
-  for (let y = 0; y < SIDE; y++) {
-    for (let x = 0; x < SIDE; x++) {
-      const t = Math.max(0, Math.min(1, ((x - x0) * dx + (y - y0) * dy) / len2));
-      if (Math.hypot(x - x0 - t * dx, y - y0 - t * dy) <= w) input[y * SIDE + x] = 1;
-    }
-  }
-  return input;
-}
+/** A stroke of half-width w along (x0, y0)–(x1, y1), added to a 28×28 input. */
+const line = (input: Float32Array, x0: number, y0: number, x1: number, y1: number, w = 1.3) => drawStroke(input, SIDE, x0, y0, x1, y1, w);
 
 const blank = () => new Float32Array(SIDE * SIDE);
 /** Three long strokes that cross each other in three places, like a scribbled triangle. */

@@ -77,3 +77,16 @@ export function sparseDataset(seed: number, count: number, inputSize: number, cl
   for (let i = 0; i < ds.images.length; i++) if (rng.next() < zeroFraction) ds.images[i] = 0;
   return ds;
 }
+
+/** Set to 1 every pixel of the side×side map `map` within `w` of the segment (x0, y0)–(x1, y1): a pen stroke for pictures drawn in tests. */
+export function drawStroke<T extends Uint8Array | Float32Array>(map: T, side: number, x0: number, y0: number, x1: number, y1: number, w: number): T {
+  const [dx, dy] = [x1 - x0, y1 - y0];
+  const len2 = dx * dx + dy * dy || 1;
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const t = Math.max(0, Math.min(1, ((x - x0) * dx + (y - y0) * dy) / len2));
+      if (Math.hypot(x - x0 - t * dx, y - y0 - t * dy) <= w) map[y * side + x] = 1;
+    }
+  }
+  return map;
+}

@@ -7,21 +7,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { countJunctions, pruneSpurs, thin } from '../src/read/skeleton.js';
+import { drawStroke } from './helpers.js';
 
 const SIDE = 28;
 
-/** A 0/1 map with every pixel within `w` of the segment (x0, y0)–(x1, y1) set, added to `map`. */
-function stroke(map: Uint8Array, x0: number, y0: number, x1: number, y1: number, w = 1.5): Uint8Array {
-  const [dx, dy] = [x1 - x0, y1 - y0];
-  const len2 = dx * dx + dy * dy || 1;
-  for (let y = 0; y < SIDE; y++) {
-    for (let x = 0; x < SIDE; x++) {
-      const t = Math.max(0, Math.min(1, ((x - x0) * dx + (y - y0) * dy) / len2));
-      if (Math.hypot(x - x0 - t * dx, y - y0 - t * dy) <= w) map[y * SIDE + x] = 1;
-    }
-  }
-  return map;
-}
+/** A stroke of half-width w along (x0, y0)–(x1, y1), added to the 0/1 map. */
+const stroke = (map: Uint8Array, x0: number, y0: number, x1: number, y1: number, w = 1.5) => drawStroke(map, SIDE, x0, y0, x1, y1, w);
 
 const blank = () => new Uint8Array(SIDE * SIDE);
 
