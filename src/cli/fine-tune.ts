@@ -20,9 +20,9 @@ import { MNIST_INPUTS, toMnistInput } from '../data/image.js';
 import { loadMnist } from '../data/mnist.js';
 import { DigitNetError, UsageError } from '../errors.js';
 import { checkWritable } from '../io/atomic.js';
-import { loadModel, saveModel } from '../io/model-file.js';
+import { loadModel } from '../io/model-file.js';
 import { readFileCapped } from '../io/read-text.js';
-import { formatThatFits, type ModelFormat } from '../io/model-format.js';
+import type { ModelFormat } from '../io/model-format.js';
 import { DEFAULT_KERNELS, loadKernels } from '../kernels/index.js';
 import type { KernelsName, Threads } from '../kernels/types.js';
 import { withFineTune } from '../io/training-record.js';
@@ -30,6 +30,7 @@ import { checkFineTunable, datasetOfInputs, fineTune, type FineTuneOptions, fine
 import { percent } from './format.js';
 import { untilInterrupted } from './interrupt.js';
 import { decodeImageFile } from './predict-image.js';
+import { saveInFormatThatFits } from './save-fitting.js';
 
 export { FINE_TUNE_DEFAULTS, MIXED_SIZE } from '../train/fine-tune.js';
 
@@ -97,9 +98,7 @@ export async function runFineTune(flags: FineTuneFlags): Promise<void> {
   const held = result.after.held;
   const asked = flags.format ?? (model.format === 'compact' || model.format === 'compact16' ? model.format : 'json');
   // Tuning may move a weight past float16: the next wider format then, said on stderr.
-  const format = formatThatFits(net.params, asked);
-  if (format !== asked) process.stderr.write(`digitnet: a weight does not fit in ${asked}; saving as ${format}\n`);
-  const written = saveModel(flags.save, net, { training, validation: held ?? model.info.validation, test: result.after.mnist }, format);
+  const written = saveInFormatThatFits(flags.save, net, { training, validation: held ?? model.info.validation, test: result.after.mnist }, asked, asked);
   out.write(`Saved ${flags.save} (${written})\n`);
 }
 

@@ -14,8 +14,7 @@ import { loadTrainingData, type TrainingData } from '../data/training-data.js';
 import { DigitNetError, UsageError } from '../errors.js';
 import { checkWritable } from '../io/atomic.js';
 import { type Checkpoint, saveCheckpoint } from '../io/checkpoint.js';
-import { saveModel } from '../io/model-file.js';
-import { fitsNetwork2, formatThatFits, type ModelInfo, NETWORK2_LIMITS } from '../io/model-format.js';
+import { fitsNetwork2, type ModelInfo, NETWORK2_LIMITS } from '../io/model-format.js';
 import { trainingRecord } from '../io/training-record.js';
 import { DEFAULT_KERNELS, loadKernels } from '../kernels/index.js';
 import { checkConfig, describeConfig, outputsOf, specOf, type TrainConfig } from '../train/config.js';
@@ -24,6 +23,7 @@ import type { TrainEvent } from '../train/trainer.js';
 import { percent } from './format.js';
 import { untilInterrupted } from './interrupt.js';
 import { ProgressBar } from './progress.js';
+import { saveInFormatThatFits } from './save-fitting.js';
 import type { TrainFlags } from './train-command.js';
 import { MNIST_INPUTS } from '../data/image.js';
 
@@ -203,10 +203,7 @@ function reportAndSave(flags: TrainFlags, config: TrainConfig, result: RunResult
     validation: kept,
     test: result.test ? { correct: result.test.correct, total: result.test.total } : undefined,
   };
-  // A run is never lost to its format: weights past float16 (or float32) go into the next wider one, said on stderr.
-  const format = formatThatFits(result.net.params, flags.format);
-  if (format !== flags.format) process.stderr.write(`digitnet: a weight does not fit in --format ${flags.format}; saving as ${format}\n`);
-  const written = saveModel(flags.save, result.net, info, format);
+  const written = saveInFormatThatFits(flags.save, result.net, info, flags.format, `--format ${flags.format}`);
   if (text) out.write(`Saved ${flags.save} (${written})\n`);
 }
 
