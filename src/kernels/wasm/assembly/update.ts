@@ -280,15 +280,15 @@ function stepRow(p: usize, v: usize, Op: i32, rows: usize, values: usize, n: i32
     const o1 = V > 1 ? v128.load(v, 16) : zero;
     const o2 = V > 1 ? v128.load(v, 32) : zero;
     const o3 = V > 1 ? v128.load(v, 48) : zero;
-    t0 = f32x4.add(f32x4.mul(mu4, o0), f32x4.mul(c4, w0));
-    if (V > 1) t1 = f32x4.add(f32x4.mul(mu4, o1), f32x4.mul(c4, w1));
-    if (V > 1) t2 = f32x4.add(f32x4.mul(mu4, o2), f32x4.mul(c4, w2));
-    if (V > 1) t3 = f32x4.add(f32x4.mul(mu4, o3), f32x4.mul(c4, w3));
+    t0 = velocity(mu4, o0, c4, w0);
+    if (V > 1) t1 = velocity(mu4, o1, c4, w1);
+    if (V > 1) t2 = velocity(mu4, o2, c4, w2);
+    if (V > 1) t3 = velocity(mu4, o3, c4, w3);
     if (rule == NESTEROV) {
-      w0 = f32x4.sub(w0, f32x4.mul(mu4, o0));
-      if (V > 1) w1 = f32x4.sub(w1, f32x4.mul(mu4, o1));
-      if (V > 1) w2 = f32x4.sub(w2, f32x4.mul(mu4, o2));
-      if (V > 1) w3 = f32x4.sub(w3, f32x4.mul(mu4, o3));
+      w0 = lookAhead(w0, mu4, o0);
+      if (V > 1) w1 = lookAhead(w1, mu4, o1);
+      if (V > 1) w2 = lookAhead(w2, mu4, o2);
+      if (V > 1) w3 = lookAhead(w3, mu4, o3);
     }
   } else {
     const f4 = f32x4.splat(f);
@@ -311,10 +311,10 @@ function stepRow(p: usize, v: usize, Op: i32, rows: usize, values: usize, n: i32
     if (V > 1) v128.store(v, t1, 16);
     if (V > 1) v128.store(v, t2, 32);
     if (V > 1) v128.store(v, t3, 48);
-    t0 = f32x4.add(w0, f32x4.mul(k4, t0));
-    if (V > 1) t1 = f32x4.add(w1, f32x4.mul(k4, t1));
-    if (V > 1) t2 = f32x4.add(w2, f32x4.mul(k4, t2));
-    if (V > 1) t3 = f32x4.add(w3, f32x4.mul(k4, t3));
+    t0 = plusScaled(w0, k4, t0);
+    if (V > 1) t1 = plusScaled(w1, k4, t1);
+    if (V > 1) t2 = plusScaled(w2, k4, t2);
+    if (V > 1) t3 = plusScaled(w3, k4, t3);
   }
   v128.store(p, t0, 0);
   if (V > 1) v128.store(p, t1, 16);
@@ -385,20 +385,20 @@ function replayMomentum(p: usize, v: usize, count: i32, mu: f32, c: f32, k: f32,
   for (let t = 0; t < times; t++) {
     // momentumBefore: v ← μv + c·w (Nesterov: w ← w − μv_old); then addScaled: w ← w + k·v.
     const o0 = v0, o1 = v1, o2 = v2, o3 = v3;
-    v0 = f32x4.add(f32x4.mul(mu4, o0), f32x4.mul(c4, w0));
-    if (V > 1) v1 = f32x4.add(f32x4.mul(mu4, o1), f32x4.mul(c4, w1));
-    if (V > 1) v2 = f32x4.add(f32x4.mul(mu4, o2), f32x4.mul(c4, w2));
-    if (V > 1) v3 = f32x4.add(f32x4.mul(mu4, o3), f32x4.mul(c4, w3));
+    v0 = velocity(mu4, o0, c4, w0);
+    if (V > 1) v1 = velocity(mu4, o1, c4, w1);
+    if (V > 1) v2 = velocity(mu4, o2, c4, w2);
+    if (V > 1) v3 = velocity(mu4, o3, c4, w3);
     if (nesterov) {
-      w0 = f32x4.sub(w0, f32x4.mul(mu4, o0));
-      if (V > 1) w1 = f32x4.sub(w1, f32x4.mul(mu4, o1));
-      if (V > 1) w2 = f32x4.sub(w2, f32x4.mul(mu4, o2));
-      if (V > 1) w3 = f32x4.sub(w3, f32x4.mul(mu4, o3));
+      w0 = lookAhead(w0, mu4, o0);
+      if (V > 1) w1 = lookAhead(w1, mu4, o1);
+      if (V > 1) w2 = lookAhead(w2, mu4, o2);
+      if (V > 1) w3 = lookAhead(w3, mu4, o3);
     }
-    w0 = f32x4.add(w0, f32x4.mul(k4, v0));
-    if (V > 1) w1 = f32x4.add(w1, f32x4.mul(k4, v1));
-    if (V > 1) w2 = f32x4.add(w2, f32x4.mul(k4, v2));
-    if (V > 1) w3 = f32x4.add(w3, f32x4.mul(k4, v3));
+    w0 = plusScaled(w0, k4, v0);
+    if (V > 1) w1 = plusScaled(w1, k4, v1);
+    if (V > 1) w2 = plusScaled(w2, k4, v2);
+    if (V > 1) w3 = plusScaled(w3, k4, v3);
   }
   v128.store(p, w0, 0);
   if (V > 1) v128.store(p, w1, 16);
@@ -452,8 +452,8 @@ function momentumBefore(p: usize, v: usize, count: i32, mu: f32, c: f32, nestero
   for (let i: usize = 0; i < end; i += 16) {
     const w = v128.load(p + i);
     const old = v128.load(v + i);
-    v128.store(v + i, f32x4.add(f32x4.mul(mu4, old), f32x4.mul(c4, w)));
-    if (nesterov) v128.store(p + i, f32x4.sub(w, f32x4.mul(mu4, old)));
+    v128.store(v + i, velocity(mu4, old, c4, w));
+    if (nesterov) v128.store(p + i, lookAhead(w, mu4, old));
   }
 }
 
@@ -461,7 +461,7 @@ function momentumBefore(p: usize, v: usize, count: i32, mu: f32, c: f32, nestero
 function addScaled(p: usize, v: usize, count: i32, k: f32): void {
   const end = <usize>count << 2;
   const k4 = f32x4.splat(k);
-  for (let i: usize = 0; i < end; i += 16) v128.store(p + i, f32x4.add(v128.load(p + i), f32x4.mul(k4, v128.load(v + i))));
+  for (let i: usize = 0; i < end; i += 16) v128.store(p + i, plusScaled(v128.load(p + i), k4, v128.load(v + i)));
 }
 
 /** p ← f·p over `count` floats. */
@@ -471,3 +471,25 @@ function scale(p: usize, count: i32, f: f32): void {
   for (let i: usize = 0; i < end; i += 16) v128.store(p + i, f32x4.mul(f4, v128.load(p + i)));
 }
 
+// The momentum rule's three operations on one vector, written once: the
+// example-wise passes (momentumBefore, addScaled), the row-wise step
+// (stepBlock) and the replay of missed steps (replayBlock) must give the
+// same bits, so they share these.
+
+/** momentumBefore's new velocity: μ·v_old + c·w (c = −η·λ/n). */
+// @ts-ignore: decorator
+@inline function velocity(mu4: v128, old: v128, c4: v128, w: v128): v128 {
+  return f32x4.add(f32x4.mul(mu4, old), f32x4.mul(c4, w));
+}
+
+/** Nesterov's weight before the step: w − μ·v_old. */
+// @ts-ignore: decorator
+@inline function lookAhead(w: v128, mu4: v128, old: v128): v128 {
+  return f32x4.sub(w, f32x4.mul(mu4, old));
+}
+
+/** addScaled's w + k·v (k = 1, or 1 + μ with Nesterov). */
+// @ts-ignore: decorator
+@inline function plusScaled(w: v128, k4: v128, v: v128): v128 {
+  return f32x4.add(w, f32x4.mul(k4, v));
+}
