@@ -18,7 +18,11 @@
 import { derivative, derivative4 } from "./activations";
 import { sum4 } from "./math";
 
-/** z = b + Σₜ xₜ·W[kₜ,:], the list giving kₜ as byte offsets of W's rows (rows) and xₜ (values); shape 1×I · I×Op → 1×Op. */
+/**
+ * z = b + Σₜ xₜ·W[kₜ,:], the list giving kₜ as byte offsets of W's rows
+ * (rows) and xₜ (values); shape 1×I · I×Op → 1×Op. update.ts steps a row of
+ * W with it too (plain SGD, row-wise): δ for W, the row for b and z.
+ */
 export function affineRow(W: usize, b: usize, Op: i32, rows: usize, values: usize, n: i32, z: usize): void {
   const end = <usize>Op << 2;
   const listEnd = <usize>n << 2;
@@ -34,13 +38,9 @@ export function affineRow(W: usize, b: usize, Op: i32, rows: usize, values: usiz
   }
 }
 
-/**
- * One block of V vectors (V a constant at each call: after inlining, the
- * unused accumulators and their branches are compiled away). update.ts
- * steps a row of W with it too: δ for W, the row for b and z.
- */
+/** One block of V vectors (V a constant at each call: after inlining, the unused accumulators and their branches are compiled away). */
 // @ts-ignore: decorator
-@inline export function affineBlock(W: usize, b: usize, rows: usize, values: usize, listEnd: usize, z: usize, V: i32): void {
+@inline function affineBlock(W: usize, b: usize, rows: usize, values: usize, listEnd: usize, z: usize, V: i32): void {
   const zero = f32x4.splat(0);
   let s0 = v128.load(b, 0);
   let s1 = V > 1 ? v128.load(b, 16) : zero;

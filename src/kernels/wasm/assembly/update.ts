@@ -39,7 +39,7 @@ import {
   L_B, L_DELTA, L_IN, L_LIST_COUNT, L_LIST_ROW, L_LIST_VALUE, L_OUT_PADDED, L_VB, L_VW, L_W,
 } from "../abi";
 import { field, header, headerF32, layer, pointer } from "./config";
-import { addOuterRow, affineBlock } from "./matmul";
+import { addOuterRow, affineRow } from "./matmul";
 
 /**
  * Apply step `step` (counted from 0 within this train call) for the batch of
@@ -118,7 +118,7 @@ function addGradient(ly: usize, T: usize, m: i32, k0: i32, k1: i32, s: f32): voi
   }
 }
 
-/** The rule of a row-wise step: the gradient alone (plainRow), or after L2's scaling, or inside momentum's halves (stepRow). */
+/** The rule of a row-wise step: the gradient alone (affineRow), or after L2's scaling, or inside momentum's halves (stepRow). */
 const PLAIN: i32 = 0;
 const L2: i32 = 1;
 const MOMENTUM: i32 = 2;
@@ -163,7 +163,9 @@ function rowWise(cfg: usize, ly: usize, m: i32, k0: i32, k1: i32, batch: usize, 
       const rows = entries + <usize>k * (valuesAt << 1);
       const values = rows + valuesAt;
       store<i32>(counts + (<usize>k << 2), 0);
-      if (rule == PLAIN) plainRow(W + at, Op, rows, values, n, d);
+      // Plain SGD: p += Σₜ xₜ·δ[rowsₜ] in entry (example) order is affineRow's z = b + Σₜ xₜ·W[kₜ,:] with
+      // δ for W and the row for both b and z: addOuterBlock's add(w, mul(x, δ)) per example, in place.
+      if (rule == PLAIN) affineRow(d, W + at, Op, rows, values, n, W + at);
       else if (rule == L2) stepRow(W + at, VW + at, Op, rows, values, n, d, mu, c, kv, f, L2);
       else if (rule == MOMENTUM) stepRow(W + at, VW + at, Op, rows, values, n, d, mu, c, kv, f, MOMENTUM);
       else stepRow(W + at, VW + at, Op, rows, values, n, d, mu, c, kv, f, NESTEROV);
@@ -220,27 +222,6 @@ function runStart(list: usize, n: i32, k: i32, I: i32, rowBytes: i32): i32 {
   if (k == 0) return 0;
   if (k == I) return n;
   return lowerBound(list, n, k * rowBytes);
-}
-
-/**
- * Row k's plain step, p += Σₜ xₜ·δ[rowsₜ] in entry (example) order: affineBlock's
- * z = b + Σₜ xₜ·W[kₜ,:] with δ for W and the row for b and z, which is
- * addOuterBlock's add(w, mul(x, δ)) per example. In blocks of 6 vectors (of
- * 4, 6 and 8 on [784, 800, 10], batch 20: 6 was fastest), then one of what is left.
- */
-function plainRow(p: usize, Op: i32, rows: usize, values: usize, n: i32, d: usize): void {
-  const end = <usize>Op << 2;
-  const listEnd = <usize>n << 2;
-  let j: usize = 0;
-  for (; j + 96 <= end; j += 96) affineBlock(d + j, p + j, rows, values, listEnd, p + j, 6);
-  const pj = p + j, dj = d + j;
-  switch (<i32>((end - j) >> 4)) {
-    case 1: affineBlock(dj, pj, rows, values, listEnd, pj, 1); break;
-    case 2: affineBlock(dj, pj, rows, values, listEnd, pj, 2); break;
-    case 3: affineBlock(dj, pj, rows, values, listEnd, pj, 3); break;
-    case 4: affineBlock(dj, pj, rows, values, listEnd, pj, 4); break;
-    case 5: affineBlock(dj, pj, rows, values, listEnd, pj, 5); break;
-  }
 }
 
 /** Row k's whole step under L2, MOMENTUM or NESTEROV, four vectors at a time, then one. */
