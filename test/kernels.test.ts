@@ -21,9 +21,7 @@ import { DEFAULT_KERNELS, loadKernels } from '../src/kernels/index.js';
 import { gradient, referenceKernels } from '../src/kernels/reference.js';
 import type { Kernels, TrainingEngine, UpdateOptions } from '../src/kernels/types.js';
 import { WasmEngine } from '../src/kernels/wasm/engine.js';
-import type { ActivationName } from '../src/nn/activations.js';
-import type { CostName } from '../src/nn/costs.js';
-import { Network, argmax } from '../src/nn/network.js';
+import { argmax, Network, type NetworkSpec } from '../src/nn/network.js';
 import { Random } from '../src/random.js';
 import { train } from '../src/train/trainer.js';
 import { maxRelativeError, randomDataset, sparseDataset } from './helpers.js';
@@ -66,11 +64,8 @@ const KERNEL_SETS: KernelSet[] = [
  */
 const FLOOR = 0.01;
 
-interface Shape {
-  sizes: number[];
-  activations: ActivationName[];
-  cost: CostName;
-}
+/** A network's shape: its sizes, activations and cost. */
+type Shape = NetworkSpec;
 
 /** Every output activation with each cost it may have, every hidden activation, and awkward sizes. */
 const SHAPES: Shape[] = [
@@ -335,7 +330,7 @@ function mnistTest(set: KernelSet): void {
     const counts = async (kernels: Kernels): Promise<number[]> => {
       const data = loadMnist({ trainSize: 5000 });
       const rng = new Random(1);
-      const spec = { sizes: [784, 30, 25, 10], activations: ['sigmoid', 'sigmoid', 'sigmoid'] as ActivationName[], cost: 'quadratic' as CostName };
+      const spec: NetworkSpec = { sizes: [784, 30, 25, 10], activations: ['sigmoid', 'sigmoid', 'sigmoid'], cost: 'quadratic' };
       const net = Network.create(spec, rng);
       const result = await train(net, data, { epochs: 3, batchSize: 10, eta: 1.3, kernels, rng });
       return result.epochs.map((e) => e.correct);

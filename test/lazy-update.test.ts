@@ -22,19 +22,14 @@ import { compileKernels } from '../src/kernels/wasm/load.js';
 import { readKernelsFile } from '../src/kernels/wasm/node-file.js';
 import { nodeThreadHost, readThreadedKernelsFile } from '../src/kernels/wasm/node-threads.js';
 import { ThreadTeam } from '../src/kernels/wasm/threaded.js';
-import type { ActivationName } from '../src/nn/activations.js';
-import type { CostName } from '../src/nn/costs.js';
-import { Network } from '../src/nn/network.js';
+import { Network, type NetworkSpec } from '../src/nn/network.js';
 import { Random } from '../src/random.js';
 
 const single = (await compileKernels(readKernelsFile)) as WebAssembly.Module;
 const team = await WebAssembly.compile(await readThreadedKernelsFile());
 
-interface Shape {
-  sizes: number[];
-  activations: ActivationName[];
-  cost: CostName;
-}
+/** A network's shape: its sizes, activations and cost. */
+type Shape = NetworkSpec;
 
 /** Rows of 37 and 64 outputs (blocks of 4 vectors and a tail of single ones, or none) and of 9 (single vectors only). */
 const SHAPES: Shape[] = [

@@ -21,9 +21,7 @@ import { compileKernels } from '../src/kernels/wasm/load.js';
 import { readKernelsFile } from '../src/kernels/wasm/node-file.js';
 import { nodeThreadHost, readThreadedKernelsFile } from '../src/kernels/wasm/node-threads.js';
 import { type ThreadHost, threadedKernelsFrom, threadsFor } from '../src/kernels/wasm/threaded.js';
-import type { ActivationName } from '../src/nn/activations.js';
-import type { CostName } from '../src/nn/costs.js';
-import { Network } from '../src/nn/network.js';
+import { Network, type NetworkSpec } from '../src/nn/network.js';
 import { Random } from '../src/random.js';
 import { evaluateNetworkOn } from '../src/train/evaluate.js';
 import { train } from '../src/train/trainer.js';
@@ -35,11 +33,8 @@ const oneThread = await loadKernels('wasm', fallback);
 const byThreads = new Map<number, Kernels>([[1, oneThread]]);
 for (const T of [2, 3]) byThreads.set(T, await loadKernels('wasm', fallback, undefined, T));
 
-interface Shape {
-  sizes: number[];
-  activations: ActivationName[];
-  cost: CostName;
-}
+/** A network's shape: its sizes, activations and cost. */
+type Shape = NetworkSpec;
 
 /** Odd output counts (3, 5, 7, 9: not multiples of 2, 3 or 4), softmax, one unit, no hidden layer, and layers of 150 and 200 (split at 64-byte lines). */
 const SHAPES: Shape[] = [
