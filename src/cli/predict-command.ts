@@ -12,6 +12,7 @@ import { type Dataset, inputOf } from '../data/dataset.js';
 import { prepareDecoder } from '../data/decode.js';
 import type { RasterImage } from '../data/raster.js';
 import { mnistInputsToPng } from '../data/show.js';
+import { shapeSaid } from '../read/answer.js';
 import { digitsShown, type PictureReading, readPicture } from '../read/read-picture.js';
 import { readingJson } from '../read/reading-json.js';
 import type { InkPolarity } from '../data/ink.js';
@@ -169,9 +170,6 @@ export function describeReading(r: PictureReading): string {
   if (r.digits.length === 1) return `${r.text} (${percent(r.digits[0].confidence)})`;
   return `${r.text} (${r.digits.map((d) => `${d.digit}: ${percent(d.confidence)}`).join(', ')})`;
 }
-
-/** "a mark inside a loop; " when the shape ruled the digit out, else "". */
-const shapeSaid = (d: { shape?: string }): string => (d.shape ? `${d.shape}; ` : '');
 
 function jsonOf(file: string, r: PictureReading, shown: string | undefined): object {
   return { file, ...readingJson(r), ...(shown ? { shown } : {}) };

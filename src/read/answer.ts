@@ -47,3 +47,8 @@ export function answerDigit(network: Network, input: ArrayLike<number>): DigitAn
   const digit = shape === null && confidence >= MIN_CONFIDENCE && confidence > notDigit ? best : null;
   return { digit, best, confidence, probabilities, notDigit, ...(shape ? { shape } : {}) };
 }
+
+/** "a mark inside a loop; " when the answer's shape ruled a digit out, else "": the start of the words in "not a digit (…; best guess 0, 35.0%)". */
+export function shapeSaid(answer: { shape?: ShapeVeto }): string {
+  return answer.shape ? `${answer.shape}; ` : '';
+}

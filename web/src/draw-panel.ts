@@ -8,7 +8,7 @@
  */
 import { DigitNetError } from '../../src/errors.js';
 import { describeShape, type Network } from '../../src/nn/network.js';
-import type { DigitAnswer } from '../../src/read/answer.js';
+import { type DigitAnswer, shapeSaid } from '../../src/read/answer.js';
 import { digitsShown, type PictureReading } from '../../src/read/read-picture.js';
 import { currentModel, onModelChange } from './current-model.js';
 import { byId } from './dom.js';
@@ -171,7 +171,7 @@ function showOne(view: AnswerView, network: Network, answer: DigitAnswer & { inp
   view.digit.dataset.digit = answer.digit === null ? '' : String(best);
   view.confidence.textContent = answer.digit === null ? 'not a digit' : `${(100 * p[best]).toFixed(1)}% sure`;
   view.padAnswer.innerHTML =
-    answer.digit === null ? `Not a digit (${answer.shape ? `${answer.shape}; ` : ''}best guess <strong>${best}</strong>, ${percent(p[best])})` : `Reads as <strong>${best}</strong> (${percent(p[best])})`;
+    answer.digit === null ? `Not a digit (${shapeSaid(answer)}best guess <strong>${best}</strong>, ${percent(p[best])})` : `Reads as <strong>${best}</strong> (${percent(p[best])})`;
   showBars(view, answer);
   byId('why-figure').hidden = false;
   const gradient = classScoreGradient(network, answer.input, best);

@@ -10,6 +10,7 @@
 import { WORKING_SIDE } from '../../src/data/image.js';
 import { DigitNetError } from '../../src/errors.js';
 import type { Network } from '../../src/nn/network.js';
+import { shapeSaid } from '../../src/read/answer.js';
 import { digitsShown, type PictureReading, readPicture } from '../../src/read/read-picture.js';
 import { currentModel, onModelChange } from './current-model.js';
 import { byId } from './dom.js';
@@ -114,7 +115,7 @@ function describe(r: PictureReading): string {
     const shown = digitsShown(r);
     return `Reads as <strong>${shown}</strong>, but the digits marked ? are too unclear to read (best guesses ${r.digits.filter((d) => d.digit === null).map((d) => `${d.best}, ${percent(d.confidence)}`).join('; ')}).`;
   }
-  if (r.text === null) return `Not a digit (${r.digits[0].shape ? `${r.digits[0].shape}; ` : ''}best guess <strong>${r.digits[0].best}</strong>, ${percent(r.digits[0].confidence)}).`;
+  if (r.text === null) return `Not a digit (${shapeSaid(r.digits[0])}best guess <strong>${r.digits[0].best}</strong>, ${percent(r.digits[0].confidence)}).`;
   if (r.digits.length === 1) return `Reads as <strong>${r.text}</strong> (${percent(r.digits[0].confidence)}).`;
   return `Reads as <strong>${r.text}</strong> (${r.digits.map((d) => `${d.digit}: ${percent(d.confidence)}`).join(', ')}).`;
 }
