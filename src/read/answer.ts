@@ -32,7 +32,7 @@ export interface DigitAnswer {
   probabilities: number[];
   /** The probability of "not a digit" (0 for a network without that output). */
   notDigit: number;
-  /** Set when the input's shape rules out a digit, whatever the network says. */
+  /** Set when the input's shape rules out a digit (digit-shape.ts: a tangle only when the network is under SURE_OF_DIGIT). */
   shape?: ShapeVeto;
 }
 

@@ -58,7 +58,7 @@ export function shapeVeto(input: ArrayLike<number>, confidence = 0): ShapeVeto |
 }
 
 /** The places where the ink's strokes meet: junctions of its skeleton, short spurs pruned. */
-export function strokeJunctions(ink: Uint8Array, side: number): number {
+function strokeJunctions(ink: Uint8Array, side: number): number {
   const skeleton = thin(ink, side);
   pruneSpurs(skeleton, side, SPUR);
   return countJunctions(skeleton, side);
