@@ -26,14 +26,10 @@ export function listPixels(image: usize, I: i32, pixelValues: usize, rowBytes: i
   for (; k + 16 <= I; k += 16) {
     n = listSetBits(<u64>i8x16.bitmask(i8x16.ne(v128.load(image + <usize>k), zero)), k, image, pixelValues, rowBytes, rows, values, n);
   }
-  for (; k < I; k++) {
-    const byte = load<u8>(image + <usize>k);
-    if (byte != 0) {
-      store<i32>(rows + n, k * rowBytes);
-      store<f32>(values + n, load<f32>(pixelValues + (<usize>byte << 2)));
-      n += 4;
-    }
-  }
+  // The last I mod 16 pixels, their mask made one by one.
+  let tail: u64 = 0;
+  for (let i = k; i < I; i++) if (load<u8>(image + <usize>i) != 0) tail |= <u64>1 << <u64>(i - k);
+  n = listSetBits(tail, k, image, pixelValues, rowBytes, rows, values, n);
   return <i32>(n >> 2);
 }
 
