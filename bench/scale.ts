@@ -169,8 +169,20 @@ function nextLine(lines: Interface, child: ChildProcess): Promise<string | null>
 
 async function startPeer(name: PeerName): Promise<Peer | string> {
   const script = join(packageRoot(), 'bench/peers/scale_peer.py');
-  // One thread everywhere: BLAS, OpenMP and torch's own pool.
-  const env = { ...process.env, MNIST_DIR: defaultDataDir(), OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  // One thread everywhere: BLAS, OpenMP and torch's own pool. glibc's malloc
+  // hands each freed block of a few MB back to the kernel and maps it afresh
+  // on the next step: PyTorch's temporaries then cost ~300 page faults per
+  // image and its epoch time swings 2-3x run to run. Keeping freed memory
+  // (no mmap, no trim) gives both peers their steady, fastest time.
+  const env = {
+    ...process.env,
+    MNIST_DIR: defaultDataDir(),
+    OPENBLAS_NUM_THREADS: '1',
+    OMP_NUM_THREADS: '1',
+    MKL_NUM_THREADS: '1',
+    MALLOC_MMAP_THRESHOLD_: String(2 ** 30),
+    MALLOC_TRIM_THRESHOLD_: String(2 ** 30),
+  };
   const child = spawn(pythonPath(), [script, '--impl', name, '--threads', '1'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
   const started = await new Promise<string | null>((resolve) => {
     child.once('error', (e) => resolve(`cannot run ${pythonPath()} (${e.message})`));
