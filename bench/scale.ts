@@ -171,7 +171,7 @@ async function startPeer(name: PeerName): Promise<Peer | string> {
   const script = join(packageRoot(), 'bench/peers/scale_peer.py');
   // One thread everywhere: BLAS, OpenMP and torch's own pool. glibc's malloc
   // hands each freed block of a few MB back to the kernel and maps it afresh
-  // on the next step: PyTorch's temporaries then cost ~300 page faults per
+  // on the next step: PyTorch's temporaries then cost ~35 page faults per
   // image and its epoch time swings 2-3x run to run. Keeping freed memory
   // (no mmap, no trim) gives both peers their steady, fastest time.
   const env = {

@@ -33,10 +33,12 @@ import { loadOptdigits, SPLITS, type Split } from './optdigits.js';
 import { type Condition, CONDITIONS } from './page.js';
 import { runAll } from './pool.js';
 import { createReader } from './reader.js';
-import { report } from './report.js';
+import { mnistGridRows } from './mnist-grid.js';
+import { report, type Source } from './report.js';
 import { tally } from './tally.js';
 
 interface Flags {
+  source: Source;
   model?: string;
   split: Split | 'all';
   conditions: Condition[];
@@ -58,7 +60,7 @@ async function main(flags: Flags): Promise<void> {
   const log = (line: string) => process.stderr.write(line + '\n');
   const { network, path } = loadDigitModel(flags.model);
   const mnist = await mnistAccuracy(network, log);
-  const data = loadOptdigits(log);
+  const data = flags.source === 'optdigits' ? loadOptdigits(log) : mnistGridRows(loadPair(defaultDataDir(), 't10k'));
   const splits = flags.split === 'all' ? SPLITS : [flags.split];
   const jobs = plan({ splits, conditions: flags.conditions, limit: flags.limit });
   const read = createReader(flags.model);
@@ -67,6 +69,7 @@ async function main(flags: Flags): Promise<void> {
   const outcomes = await runAll(jobs, { data, seed: flags.seed, modelFile: flags.model, workers: flags.workers, read, onProgress: progress(start) });
   const figures = tally(outcomes, splits.includes('held-out') ? 'held-out' : 'dev', numbersSplit(splits));
   const info = {
+    source: flags.source,
     model: path,
     shape: describeShape(network),
     seed: flags.seed,
@@ -119,6 +122,11 @@ function progress(start: number): (done: number, total: number) => void {
 const program = new Command('bench-real')
   .description('accuracy on real handwriting (UCI optdigits) rendered as photos and scans, with non-digits and numbers')
   .option('--model <file>', 'model file (default: models/default.json)')
+  .addOption(
+    new Option('--source <digits>', "whose digits: optdigits' writers, or MNIST's test digits through the same 8×8 grid and redrawing (a control for what the grid costs)")
+      .choices(['optdigits', 'mnist-grid'])
+      .default('optdigits'),
+  )
   .addOption(new Option('--split <split>', 'which optdigits rows: dev (0–1199), held-out (1200–1796), or all, reported apart').choices(['dev', 'held-out', 'all']).default('all'))
   .option('--conditions <list>', `comma-separated, from ${CONDITIONS.join(', ')}`, conditionList, [...CONDITIONS])
   .option('--seed <n>', 'render seed', nonNegativeInt, 1)

@@ -4,10 +4,12 @@
  * an 8×8 grid of 0..16, as optdigits was made from its writers' bitmaps.
  * Drawn back through glyph.ts, such a digit carries our redrawing's
  * losses (blobby strokes, loops filled in) but MNIST's writers: a control
- * for how much of what fine-tuning learns from optdigits is the redrawing.
+ * for how much of what fine-tuning learns from optdigits is the redrawing,
+ * and (bench-real --source mnist-grid) for how much the 8×8 grid alone
+ * costs a model that reads these very digits almost without fault.
  */
 import type { Dataset } from '../../src/data/dataset.js';
-import { CELLS, GRID } from './optdigits.js';
+import { CELLS, GRID, type Optdigits, ROWS } from './optdigits.js';
 
 const SIDE = 28;
 const BITMAP = 32;
@@ -39,4 +41,11 @@ export function mnistGrid(ds: Dataset, n: number): Uint8Array {
     }
   }
   return grid;
+}
+
+/** MNIST test digits 0 … ROWS−1 as optdigits rows, so the bench's splits, conditions and numbers apply unchanged. */
+export function mnistGridRows(test: Dataset): Optdigits {
+  const grids = new Uint8Array(ROWS * CELLS);
+  for (let n = 0; n < ROWS; n++) grids.set(mnistGrid(test, n), n * CELLS);
+  return { grids, labels: test.labels.slice(0, ROWS) };
 }

@@ -8,6 +8,8 @@ import { HELD_OUT_START, ROWS, SPLITS } from './optdigits.js';
 import { type DigitCell, emptyCell, type Figures } from './tally.js';
 
 export interface RunInfo {
+  /** Whose digits: optdigits' writers, or MNIST's test digits through the same 8×8 grid (a control). */
+  source: Source;
   model: string;
   shape: string;
   seed: number;
@@ -16,6 +18,8 @@ export interface RunInfo {
   pictures: number;
   workers: number;
 }
+
+export type Source = 'optdigits' | 'mnist-grid';
 
 const pct = (n: number, d: number) => (d > 0 ? `${((100 * n) / d).toFixed(1)}%` : '-');
 
@@ -35,11 +39,21 @@ export function report(figures: Figures, info: RunInfo): string {
 }
 
 function header(info: RunInfo): string {
+  const source =
+    info.source === 'optdigits'
+      ? [
+          'Real handwriting: UCI optdigits (sklearn\'s copy: 1,797 digits by writers outside MNIST), each 8×8 grid',
+          'redrawn as a stroke and photographed/scanned: pens, papers, lighting, PNG or JPEG; read as `digitnet predict` does.',
+          `Split: dev = rows 0–${HELD_OUT_START - 1} (may be used for tuning); held-out = rows ${HELD_OUT_START}–${ROWS - 1} (never tuned on: the headline).`,
+          'No optdigits row is ever trained on.',
+        ]
+      : [
+          `Control: MNIST test digits 0–${ROWS - 1} (MNIST's writers; never trained on) counted into 8×8 grids as optdigits was made,`,
+          'then redrawn and photographed/scanned exactly as the optdigits digits are. What the grid and the redrawing cost, apart from the writers.',
+          `"dev" = test digits 0–${HELD_OUT_START - 1}, "held-out" = ${HELD_OUT_START}–${ROWS - 1}.`,
+        ];
   return [
-    'Real handwriting: UCI optdigits (sklearn\'s copy: 1,797 digits by writers outside MNIST), each 8×8 grid',
-    'redrawn as a stroke and photographed/scanned: pens, papers, lighting, PNG or JPEG; read as `digitnet predict` does.',
-    `Split: dev = rows 0–${HELD_OUT_START - 1} (may be used for tuning); held-out = rows ${HELD_OUT_START}–${ROWS - 1} (never tuned on: the headline).`,
-    'No optdigits row is ever trained on.',
+    ...source,
     `Model ${info.model}: ${info.shape}. MNIST test accuracy: ${pct(info.mnist.correct, info.mnist.total)} (${info.mnist.correct} / ${info.mnist.total}). Seed ${info.seed}.`,
   ].join('\n');
 }
