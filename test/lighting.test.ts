@@ -18,7 +18,7 @@ import { loadMnist } from '../src/data/mnist.js';
 import { DigitNetError } from '../src/errors.js';
 import { Random } from '../src/random.js';
 import { shiftedCorrelation } from './image-metrics.js';
-import { paperScene, SCENES } from './paper-scenes.js';
+import { paperScene, rimShadowScene, SCENES } from './paper-scenes.js';
 
 const { test: mnist } = loadMnist();
 const digitAt = (n: number): Uint8Array => mnist.images.subarray(n * 784, (n + 1) * 784);
@@ -38,6 +38,22 @@ for (const scene of SCENES.filter((s) => s !== 'even')) {
   });
 }
 
+// "auto" takes the ink to be the side of the paper with more mass, and here the bright corners can
+// outweigh a bold digit: read as light ink, no mark stood out, and 5 of these 40 pictures were
+// refused as "no digit found" (a held-out picture of the benchmark showed it). The other side is
+// now read before refusing.
+test('a bold digit at the rim of a deep shadow with bright corners is read as the dark ink it is', (t) => {
+  const r: number[] = [];
+  for (let n = 0; n < 2 * DIGITS; n++) {
+    const even = toMnistInput(rimShadowScene(digitAt(n), n, 0), { name: `even #${n}` });
+    const shadowed = toMnistInput(rimShadowScene(digitAt(n), n), { name: `rim shadow #${n}` });
+    r.push(shiftedCorrelation(even, shadowed));
+  }
+  r.sort((a, b) => a - b);
+  t.diagnostic(`best correlation within ±1 pixel with the evenly lit input: min ${r[0].toFixed(3)}, median ${r[DIGITS].toFixed(3)}`);
+  assert.ok(r[0] >= 0.9 && r[DIGITS] >= 0.95, `min ${r[0].toFixed(3)}, median ${r[DIGITS].toFixed(3)}`);
+});
+
 test('a blank page under uneven light has no digit', () => {
   const blank = new Uint8Array(784);
   for (const scene of SCENES) {
@@ -47,6 +63,11 @@ test('a blank page under uneven light has no digit', () => {
       scene,
     );
   }
+  // Both sides are read here before refusing: the shadow's rim is no dark mark, its corners no light one.
+  assert.throws(
+    () => toMnistInput(rimShadowScene(blank, 1), { name: 'blank rim shadow' }),
+    (e: unknown) => e instanceof DigitNetError && /no digit found/.test(e.message),
+  );
 });
 
 /** An MNIST digit as the pad draws it: black ink on a clean white canvas 10× its size, one RGBA pixel per canvas pixel. */

@@ -28,6 +28,28 @@ export function paperScene(digit: Uint8Array, scene: Scene, seed: number, w = 48
   return { width: w, height: h, data };
 }
 
+/**
+ * A bold digit (strokes about two enlarged pixels thicker) at the rim of a deep, soft shadow that
+ * covers most of the page, as a hand or a phone held over it casts, the corners left bright: more
+ * of the picture is brighter than the paper around the digit than darker. `depth` 0 is the same
+ * page evenly lit.
+ */
+export function rimShadowScene(digit: Uint8Array, seed: number, depth = 90, w = 310, h = 320, k = 6, left = 140, top = 80): RasterImage {
+  const rng = new Random(seed);
+  const data = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let m = 0;
+      for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) m = Math.max(m, coverage(digit, (x - left + (dx * k) / 2) / k, (y - top + (dy * k) / 2) / k));
+      const t = Math.min(1, Math.max(0, (Math.hypot((x - 110) / 120, (y - 160) / 150) - 0.85) / 0.3));
+      const light = 235 - depth * (1 - t * t * (3 - 2 * t));
+      const v = Math.max(0, Math.min(255, Math.round(light * (1 - 0.85 * m) + 3 * rng.gaussian())));
+      data.set([v, v, v, 255], 4 * (y * w + x));
+    }
+  }
+  return { width: w, height: h, data };
+}
+
 /** Light reaching pixel (x, y), 0..255. */
 function lightOf(scene: Scene, w: number, h: number, rng: Random): (x: number, y: number) => number {
   switch (scene) {

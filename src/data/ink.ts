@@ -11,6 +11,7 @@
  *  2. the noise σ is the spread of the paper side of the contrast;
  *  3. the ink is the side (darker or lighter than the paper) with more
  *     mass beyond the noise floor max(4σ, 8), unless the caller says which;
+ *     when that side holds no digit (step 4), the other side is read;
  *  4. ink = contrast divided by the stroke-core level (inkLevel) and capped
  *     at 1; under 24 grey levels (or 6σ) of contrast there is no digit;
  *  5. faint values (under 4σ, and at least 5% of the core level, 12% in photos) are cut
@@ -62,6 +63,13 @@ interface Contrast {
   floor: number;
   mass: number;
   minThreshold: number;
+  /** Whether the ink is the darker side. */
+  dark: boolean;
+}
+
+/** A reading with its stroke-core level: the contrast a full-strength stroke has. */
+interface Found extends Contrast {
+  level: number;
 }
 
 /**
@@ -70,33 +78,45 @@ interface Contrast {
  * an evenly lit picture is, without looking for uneven light or ruled lines.
  */
 export function inkMap(grey: ArrayLike<number>, w: number, h: number, polarity: InkPolarity = 'auto', name = 'image', drawing = false): Float32Array {
-  const small = Math.min(w, h) < MIN_SIDE_FOR_LIGHTING;
-  const { values, sigma, floor, minThreshold } = small ? evenlyLit(grey, w, h, polarity, false) : drawing ? evenlyLit(grey, w, h, polarity, true) : unevenlyLit(grey, w, h, polarity);
-
-  const ink = new Float32Array(w * h);
-  const inked = new Float32Array(w * h);
-  let count = 0;
-  for (let p = 0; p < w * h; p++) {
-    const d = Math.max(0, values[p]);
-    ink[p] = d;
-    if (d > floor) inked[count++] = d;
+  let found = reading(grey, w, h, polarity, drawing);
+  // "auto" takes the side with more mass, and a shadow's bright surround can outweigh a bold dark
+  // digit: when that side holds no digit, the other side is read before the picture is refused.
+  if (!standsOut(found) && polarity === 'auto') {
+    const other = reading(grey, w, h, found.dark ? 'light' : 'dark', drawing);
+    if (standsOut(other)) found = other;
   }
-  const level = inkLevel(inked.subarray(0, count), w * h, floor);
-  if (level < Math.max(MIN_CONTRAST, 6 * sigma)) {
+  const { values, sigma, level, minThreshold } = found;
+  if (!standsOut(found)) {
     const marks = polarity === 'auto' ? 'marks' : `${polarity} marks`;
     // Strong marks refused for the picture's own noise say so: "contrast 255 of 255" alone reads as a contradiction.
     const noise = level >= MIN_CONTRAST ? `, no more than 6 times the background's noise of ±${Math.round(sigma)}` : '';
     throw new DigitNetError(`${name}: no digit found (no ${marks} stand out from the background: contrast ${Math.round(level)} of 255${noise})`);
   }
 
+  const ink = new Float32Array(w * h);
   const t = Math.min(0.5, Math.max(minThreshold, (4 * sigma) / level));
   for (let p = 0; p < w * h; p++) {
-    const u = Math.min(1, ink[p] / level);
+    const u = Math.min(1, Math.max(0, values[p]) / level);
     ink[p] = u > t ? (u - t) / (1 - t) : 0;
   }
   if (!drawing) removeRuledLines(ink, w, h);
   removeStrayMarks(ink, w, h);
   return ink;
+}
+
+/** The picture read for ink of `polarity` (for "auto", the side with more mass), with its stroke-core level. */
+function reading(grey: ArrayLike<number>, w: number, h: number, polarity: InkPolarity, drawing: boolean): Found {
+  const small = Math.min(w, h) < MIN_SIDE_FOR_LIGHTING;
+  const contrast = small ? evenlyLit(grey, w, h, polarity, false) : drawing ? evenlyLit(grey, w, h, polarity, true) : unevenlyLit(grey, w, h, polarity);
+  const inked = new Float32Array(w * h);
+  let count = 0;
+  for (const v of contrast.values) if (v > contrast.floor) inked[count++] = v;
+  return { ...contrast, level: inkLevel(inked.subarray(0, count), w * h, contrast.floor) };
+}
+
+/** Whether the strokes stand out: 24 grey levels of contrast at least, and 6 times the noise. */
+function standsOut(found: Found): boolean {
+  return found.level >= Math.max(MIN_CONTRAST, 6 * found.sigma);
 }
 
 /**
@@ -114,7 +134,7 @@ function evenlyLit(grey: ArrayLike<number>, w: number, h: number, polarity: InkP
     const sign = dark ? -1 : 1;
     const values = new Float32Array(w * h);
     for (let p = 0; p < w * h; p++) values[p] = sign * (grey[p] - paper);
-    return photo ? measured(values, paperDeviation(values), MIN_THRESHOLD_PHOTO) : measured(values, noiseDeviation(border, paper), MIN_THRESHOLD);
+    return photo ? measured(values, paperDeviation(values), MIN_THRESHOLD_PHOTO, dark) : measured(values, noiseDeviation(border, paper), MIN_THRESHOLD, dark);
   });
   return readings.reduce((a, b) => (b.mass > a.mass ? b : a));
 }
@@ -145,7 +165,7 @@ function unevenlyLit(grey: ArrayLike<number>, w: number, h: number, polarity: In
   }
   const level = sampleMedian(values);
   for (let p = 0; p < w * h; p++) values[p] -= level;
-  return measured(values, paperDeviation(values), MIN_THRESHOLD_PHOTO);
+  return measured(values, paperDeviation(values), MIN_THRESHOLD_PHOTO, dark);
 }
 
 /**
@@ -232,11 +252,11 @@ function largeScaleSides(grey: ArrayLike<number>, paper: Float32Array): { darkMa
   return { darkMass, lightMass, floor };
 }
 
-function measured(values: Float32Array, sigma: number, minThreshold: number): Contrast {
+function measured(values: Float32Array, sigma: number, minThreshold: number, dark: boolean): Contrast {
   const floor = Math.max(4 * sigma, MIN_NOISE_FLOOR);
   let mass = 0;
   for (const v of values) if (v > floor) mass += v - floor;
-  return { values, sigma, floor, mass, minThreshold };
+  return { values, sigma, floor, mass, minThreshold, dark };
 }
 
 /**
