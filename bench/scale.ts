@@ -10,7 +10,9 @@
  * for all three, PyTorch's SGD with momentum, nesterov and weight_decay.
  * DigitNet runs in this process with the wasm kernels (one thread) through
  * the real trainer; the peers run bench/peers/scale_peer.py, one long-lived
- * process each, so the three take turns row by row. A peer that cannot
+ * process each, so the three take turns row by row. The threads table runs
+ * best's network and rule on 1 and 2 threads, each of the three given the
+ * same count (the issue's "both ways"). A peer that cannot
  * start (no python3, no torch, no numpy) gets "missing" in its column.
  *
  * To stay short, the width, depth and batch rows time one pass over the
@@ -39,8 +41,8 @@ import { packageRoot } from '../src/paths.js';
 import { Random } from '../src/random.js';
 import { train } from '../src/train/trainer.js';
 
-type GroupName = 'recipe' | 'width' | 'depth' | 'batch' | 'size';
-const GROUP_NAMES: readonly GroupName[] = ['recipe', 'width', 'depth', 'batch', 'size'];
+type GroupName = 'recipe' | 'threads' | 'width' | 'depth' | 'batch' | 'size';
+const GROUP_NAMES: readonly GroupName[] = ['recipe', 'threads', 'width', 'depth', 'batch', 'size'];
 type PeerName = 'torch' | 'numpy';
 const PEER_NAMES: readonly PeerName[] = ['torch', 'numpy'];
 
@@ -68,6 +70,8 @@ interface Row {
   timed: number;
   epoch: number;
   recipe?: Recipe;
+  /** Threads for all three (DigitNet's kernels, torch.set_num_threads and the BLAS); 1 unless said. */
+  threads?: number;
 }
 
 /** --preset best's update rule (src/train/config.ts). */
@@ -80,6 +84,8 @@ function rowsOf(group: GroupName, examples: number): Row[] {
   switch (group) {
     case 'recipe':
       return [row('plain SGD', [784, 800, 10]), { ...row('best', [784, 800, 10]), recipe: BEST }];
+    case 'threads':
+      return [1, 2].map((threads) => ({ ...row(String(threads), [784, 800, 10]), recipe: BEST, threads }));
     case 'width':
       return [30, 100, 300, 800, 2000, 4000].map((w) => row(String(w), [784, w, 10]));
     case 'depth':
@@ -93,6 +99,7 @@ function rowsOf(group: GroupName, examples: number): Row[] {
 
 const GROUP_TITLES: Record<GroupName, string> = {
   recipe: "--preset best's network, [784, 800, 10], batch 20: plain SGD, and best's own rule (Nesterov momentum 0.9, L2 5) in all three",
+  threads: "--preset best's network and rule on 1 and 2 threads, each of the three given the same number (DigitNet's kernels; torch.set_num_threads and the BLAS's)",
   width: 'hidden width W of [784, W, 10], batch 20',
   depth: 'hidden layers of 100 each, batch 20',
   batch: 'batch size on [784, 100, 10]',
@@ -114,7 +121,11 @@ function specOf(layers: number[]): NetworkSpec {
   return { sizes: layers, activations: layers.slice(1).map((_, l) => (l === layers.length - 2 ? 'softmax' : 'relu')), cost: 'log-likelihood' };
 }
 
-/** One epoch over the first `count` images of `all`; returns the trainer's training time (evaluation excluded). */
+/**
+ * One epoch over the first `count` images of `all`; returns the trainer's training time (evaluation
+ * excluded). With threads, two epochs, the second timed: each run starts its own worker threads,
+ * tens of milliseconds that a 10,000-image pass scaled to 50,000 would count five times.
+ */
 async function digitnetEpoch(all: Dataset, row: Row, count: number, kernels: Kernels, eta: number): Promise<number> {
   const rng = new Random(1);
   const net = Network.create(specOf(row.layers), rng, 'he');
@@ -122,7 +133,7 @@ async function digitnetEpoch(all: Dataset, row: Row, count: number, kernels: Ker
   const validation = sliceDataset(all, all.count - 100, all.count);
   let seconds = NaN;
   await train(net, { train: sliceDataset(all, 0, count), validation }, {
-    epochs: 1,
+    epochs: (row.threads ?? 1) > 1 ? 2 : 1,
     batchSize: row.batch,
     eta,
     ...(row.recipe ?? {}),
@@ -167,9 +178,9 @@ function nextLine(lines: Interface, child: ChildProcess): Promise<string | null>
   });
 }
 
-async function startPeer(name: PeerName): Promise<Peer | string> {
+async function startPeer(name: PeerName, threads: number): Promise<Peer | string> {
   const script = join(packageRoot(), 'bench/peers/scale_peer.py');
-  // One thread everywhere: BLAS, OpenMP and torch's own pool. glibc's malloc
+  // The same thread count everywhere: BLAS, OpenMP and torch's own pool. glibc's malloc
   // hands each freed block of a few MB back to the kernel and maps it afresh
   // on the next step: PyTorch's temporaries then cost ~35 page faults per
   // image and its epoch time swings 2-3x run to run. Keeping freed memory
@@ -177,13 +188,13 @@ async function startPeer(name: PeerName): Promise<Peer | string> {
   const env = {
     ...process.env,
     MNIST_DIR: defaultDataDir(),
-    OPENBLAS_NUM_THREADS: '1',
-    OMP_NUM_THREADS: '1',
-    MKL_NUM_THREADS: '1',
+    OPENBLAS_NUM_THREADS: String(threads),
+    OMP_NUM_THREADS: String(threads),
+    MKL_NUM_THREADS: String(threads),
     MALLOC_MMAP_THRESHOLD_: String(2 ** 30),
     MALLOC_TRIM_THRESHOLD_: String(2 ** 30),
   };
-  const child = spawn(pythonPath(), [script, '--impl', name, '--threads', '1'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(pythonPath(), [script, '--impl', name, '--threads', String(threads)], { env, stdio: ['pipe', 'pipe', 'inherit'] });
   const started = await new Promise<string | null>((resolve) => {
     child.once('error', (e) => resolve(`cannot run ${pythonPath()} (${e.message})`));
     child.once('spawn', () => resolve(null));
@@ -195,7 +206,7 @@ async function startPeer(name: PeerName): Promise<Peer | string> {
     child.kill();
     return `missing (${first.missing})`;
   }
-  console.log(`peer: ${first.ready}, one thread`);
+  console.log(`peer: ${first.ready}, ${threads === 1 ? 'one thread' : `${threads} threads`}`);
   return {
     name,
     async ask(row, eta) {
@@ -236,10 +247,54 @@ function formatTable(group: GroupName, rows: Row[], timings: Timings[], peers: (
   return lines.map((l) => l.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
 }
 
+/** DigitNet's kernels and the peers for each thread count, started when a row first asks for that count. */
+class Engines {
+  private readonly kernels = new Map<number, Promise<Kernels>>();
+  private readonly peers = new Map<number, Promise<(Peer | string)[]>>();
+
+  constructor(private readonly wanted: readonly PeerName[]) {}
+
+  kernelsFor(threads: number): Promise<Kernels> {
+    let k = this.kernels.get(threads);
+    if (!k) {
+      k = loadKernels(
+        'wasm',
+        (reason) => {
+          throw new Error(reason); // timing the fallback would be a lie
+        },
+        undefined,
+        threads,
+      );
+      this.kernels.set(threads, k);
+    }
+    return k;
+  }
+
+  /** One entry per PEER_NAMES: the peer, or why it is not there. */
+  peersFor(threads: number): Promise<(Peer | string)[]> {
+    let p = this.peers.get(threads);
+    if (!p) {
+      p = (async () => {
+        const started = await Promise.all(PEER_NAMES.map((name) => (this.wanted.includes(name) ? startPeer(name, threads) : Promise.resolve('not asked for'))));
+        started.forEach((peer, i) => typeof peer === 'string' && console.log(`peer ${PEER_NAMES[i]}, ${threads} thread(s): ${peer}; its column is skipped`));
+        return started;
+      })();
+      this.peers.set(threads, p);
+    }
+    return p;
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.peers.values()) for (const peer of await p) if (typeof peer !== 'string') peer.close();
+  }
+}
+
 /** The three timings of one row, taken in turn; each in seconds per epoch, or why there is none. */
-async function timeRow(row: Row, flags: Flags, all: Dataset, kernels: Kernels, peers: (Peer | string)[]): Promise<Timings> {
+async function timeRow(row: Row, flags: Flags, all: Dataset, engines: Engines): Promise<Timings> {
   const scale = row.epoch / row.timed;
-  const t: Timings = { digitnet: (await digitnetSeconds(all, row, kernels, flags.eta)) * scale, torch: 'missing', numpy: 'missing' };
+  const threads = row.threads ?? 1;
+  const peers = await engines.peersFor(threads);
+  const t: Timings = { digitnet: (await digitnetSeconds(all, row, await engines.kernelsFor(threads), flags.eta)) * scale, torch: 'missing', numpy: 'missing' };
   for (const [i, name] of PEER_NAMES.entries()) {
     const peer = peers[i];
     if (typeof peer === 'string') continue;
@@ -258,17 +313,17 @@ function fastest(runs: Timings[]): Timings {
   return { digitnet: pick('digitnet'), torch: pick('torch'), numpy: pick('numpy') };
 }
 
-async function runGroup(group: GroupName, flags: Flags, all: Dataset, kernels: Kernels, peers: (Peer | string)[]): Promise<void> {
+async function runGroup(group: GroupName, flags: Flags, all: Dataset, engines: Engines): Promise<void> {
   const rows = rowsOf(group, flags.examples);
   const timings: Timings[] = [];
   for (const row of rows) {
     const runs: Timings[] = [];
-    for (let r = 0; r < flags.repeats; r++) runs.push(await timeRow(row, flags, all, kernels, peers));
+    for (let r = 0; r < flags.repeats; r++) runs.push(await timeRow(row, flags, all, engines));
     timings.push(fastest(runs));
   }
   const timed = group === 'size' ? 'whole epochs' : `${flags.examples} images timed, scaled to a 50,000-image epoch`;
   console.log(`\n${GROUP_TITLES[group]}; seconds per epoch (${timed}), fastest of ${flags.repeats}`);
-  for (const line of formatTable(group, rows, timings, peers)) console.log(line);
+  for (const line of formatTable(group, rows, timings, await engines.peersFor(1))) console.log(line);
 }
 
 /** MNIST's whole training file (60,000): the library's training and validation parts joined again. */
@@ -284,26 +339,22 @@ function allTraining(): Dataset {
 }
 
 async function main(flags: Flags): Promise<void> {
-  // One thread: loadKernels' default, the single-threaded kernels exactly.
-  const kernels = await loadKernels('wasm', (reason) => {
-    throw new Error(reason); // timing the fallback would be a lie
-  });
+  const engines = new Engines(flags.peers);
   const all = allTraining();
   // One untimed epoch first, so the first row does not pay for V8's and the wasm engine's start.
-  await digitnetEpoch(all, rowsOf('width', 5_000)[1], 5_000, kernels, flags.eta);
-  const peers = await Promise.all(PEER_NAMES.map((p) => (flags.peers.includes(p) ? startPeer(p) : Promise.resolve('not asked for'))));
-  peers.forEach((p, i) => typeof p === 'string' && console.log(`peer ${PEER_NAMES[i]}: ${p}; its column is skipped`));
+  await digitnetEpoch(all, rowsOf('width', 5_000)[1], 5_000, await engines.kernelsFor(1), flags.eta);
+  await engines.peersFor(1);
   try {
-    for (const group of flags.groups) await runGroup(group, flags, all, kernels, peers);
+    for (const group of flags.groups) await runGroup(group, flags, all, engines);
   } finally {
-    for (const p of peers) if (typeof p !== 'string') p.close();
+    await engines.close();
   }
 }
 
 const listOf = <T extends string>(choices: readonly T[]) => (v: string) => v.split(',').map((x) => oneOf(choices)(x.trim()));
 
 const program = new Command('bench:scale')
-  .description('time per epoch against hidden width, depth, batch size and training-set size: DigitNet (wasm, 1 thread) beside PyTorch and NumPy (1 thread)')
+  .description('time per epoch against hidden width, depth, batch size and training-set size: DigitNet (wasm) beside PyTorch and NumPy, one thread each (the threads table: 1 and 2)')
   .addOption(new Option('--groups <list>', `tables to print: ${GROUP_NAMES.join(', ')}`).argParser(listOf(GROUP_NAMES)).default([...GROUP_NAMES], 'all'))
   .addOption(new Option('--peers <list>', `peers to run: ${PEER_NAMES.join(', ')}`).argParser(listOf(PEER_NAMES)).default([...PEER_NAMES], 'both'))
   .option('--examples <n>', 'images timed per row of the width, depth and batch tables (scaled to 50,000)', positiveInt, 10_000)
