@@ -166,9 +166,7 @@ function rowWise(cfg: usize, ly: usize, m: i32, k0: i32, k1: i32, batch: usize, 
       // Plain SGD: p += Σₜ xₜ·δ[rowsₜ] in entry (example) order is affineRow's z = b + Σₜ xₜ·W[kₜ,:] with
       // δ for W and the row for both b and z: addOuterBlock's add(w, mul(x, δ)) per example, in place.
       if (rule == PLAIN) affineRow(d, W + at, Op, rows, values, n, W + at);
-      else if (rule == L2) stepRow(W + at, VW + at, Op, rows, values, n, d, mu, c, kv, f, L2);
-      else if (rule == MOMENTUM) stepRow(W + at, VW + at, Op, rows, values, n, d, mu, c, kv, f, MOMENTUM);
-      else stepRow(W + at, VW + at, Op, rows, values, n, d, mu, c, kv, f, NESTEROV);
+      else stepRow(W + at, VW + at, Op, rows, values, n, d, mu, c, kv, f, rule);
     } else if (rule != PLAIN && (load<u8>(marks + <usize>k) != 0 || next == 0)) {
       const missed = step + 1 - load<i32>(steps + (<usize>k << 2));
       if (rule == L2) replayScale(W + at, Op, f, missed);
