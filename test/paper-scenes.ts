@@ -16,12 +16,15 @@ export function paperScene(digit: Uint8Array, scene: Scene, seed: number, w = 48
   const rng = new Random(seed);
   const light = lightOf(scene, w, h, rng);
   const paper = paperOf(scene);
+  return photograph(w, h, rng, light, (x, y) => paper(x, y) * (1 - 0.85 * coverage(digit, (x - left) / k, (y - top) / k)));
+}
+
+/** A w×h grey RGBA picture as a camera takes it: light × reflectance at each pixel, plus noise of σ 3 drawn from `rng`. */
+function photograph(w: number, h: number, rng: Random, light: (x: number, y: number) => number, reflectance: (x: number, y: number) => number): RasterImage {
   const data = new Uint8Array(w * h * 4);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const m = coverage(digit, (x - left) / k, (y - top) / k);
-      const reflect = paper(x, y) * (1 - 0.85 * m);
-      const v = Math.max(0, Math.min(255, Math.round(light(x, y) * reflect + 3 * rng.gaussian())));
+      const v = Math.max(0, Math.min(255, Math.round(light(x, y) * reflectance(x, y) + 3 * rng.gaussian())));
       data.set([v, v, v, 255], 4 * (y * w + x));
     }
   }
@@ -35,19 +38,16 @@ export function paperScene(digit: Uint8Array, scene: Scene, seed: number, w = 48
  * page evenly lit.
  */
 export function rimShadowScene(digit: Uint8Array, seed: number, depth = 90, w = 310, h = 320, k = 6, left = 140, top = 80): RasterImage {
-  const rng = new Random(seed);
-  const data = new Uint8Array(w * h * 4);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let m = 0;
-      for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) m = Math.max(m, coverage(digit, (x - left + (dx * k) / 2) / k, (y - top + (dy * k) / 2) / k));
-      const t = Math.min(1, Math.max(0, (Math.hypot((x - 110) / 120, (y - 160) / 150) - 0.85) / 0.3));
-      const light = 235 - depth * (1 - t * t * (3 - 2 * t));
-      const v = Math.max(0, Math.min(255, Math.round(light * (1 - 0.85 * m) + 3 * rng.gaussian())));
-      data.set([v, v, v, 255], 4 * (y * w + x));
-    }
-  }
-  return { width: w, height: h, data };
+  const light = (x: number, y: number): number => {
+    const t = Math.min(1, Math.max(0, (Math.hypot((x - 110) / 120, (y - 160) / 150) - 0.85) / 0.3));
+    return 235 - depth * (1 - t * t * (3 - 2 * t));
+  };
+  const bold = (x: number, y: number): number => {
+    let m = 0;
+    for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) m = Math.max(m, coverage(digit, (x - left + (dx * k) / 2) / k, (y - top + (dy * k) / 2) / k));
+    return m;
+  };
+  return photograph(w, h, new Random(seed), light, (x, y) => 1 - 0.85 * bold(x, y));
 }
 
 /** Light reaching pixel (x, y), 0..255. */
